@@ -1,0 +1,10 @@
+"""Settings for the test suite: the real settings, with a throwaway SECRET_KEY when none is set."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+
+from .settings import *  # noqa: E402, F403
+
+# Fast hashing for staff users created in tests (API secrets use SHA-256 regardless).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

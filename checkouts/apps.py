@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CheckoutsConfig(AppConfig):
+    name = "checkouts"
+    verbose_name = "Checkouts and orders"
