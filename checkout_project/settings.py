@@ -185,6 +185,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "checkout_project.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Amounts are JSON numbers (`"totalPrice": 115.0`), as in the reference.
+    "COERCE_DECIMAL_TO_STRING": False,
 }
 
 SPECTACULAR_SETTINGS = {
