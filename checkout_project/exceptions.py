@@ -34,6 +34,8 @@ def flatten_validation(detail: Any, prefix: str = "") -> list[ErrorDetail]:
         for key, value in detail.items():
             if key in ("non_field_errors", "__all__"):
                 out.extend(flatten_validation(value, prefix))
+            elif isinstance(key, int):  # DRF keys list-serializer errors by index
+                out.extend(flatten_validation(value, f"{prefix}[{key}]"))
             else:
                 out.extend(flatten_validation(value, f"{prefix}.{key}" if prefix else str(key)))
     elif isinstance(detail, list):

@@ -173,7 +173,7 @@ API_PATH_PREFIXES = (
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["checkout_project.parsers.DecimalJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "merchants.authentication.ApiKeyAuthentication",
         "merchants.authentication.BearerTokenAuthentication",
@@ -206,6 +206,10 @@ PENDING_CHECKOUT_TTL = env_int("PENDING_CHECKOUT_TTL", 30 * 60)  # seconds
 CHECKOUT_LINK_TTL = env_int("CHECKOUT_LINK_TTL", 24 * 60 * 60)  # seconds
 ACCESS_TOKEN_TTL = env_int("ACCESS_TOKEN_TTL", 60 * 60)  # seconds
 IDEMPOTENCY_TTL = env_int("IDEMPOTENCY_TTL", 24 * 60 * 60)  # seconds
+MAX_RETRY_ATTEMPTS = env_int("MAX_RETRY_ATTEMPTS", 5)
+# Card gateways (`paymentMethods[].provider == "payment-gateway"`), by mode. None ships for live.
+PAYMENT_GATEWAY_TEST = "checkouts.payments.test_gateway.TestGateway"
+PAYMENT_GATEWAY_LIVE = os.environ.get("PAYMENT_GATEWAY_LIVE", "")
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from carts.models import MONEY
 from checkout_project.ids import new_id
+from checkout_project.jsonutil import MoneyJSONEncoder
 from merchants.models import Mode, Tenant
 
 
@@ -53,7 +54,7 @@ class Order(models.Model):
     status = models.CharField(max_length=8, choices=OrderStatus.choices, default=OrderStatus.PENDING)
     currency = models.CharField(max_length=3)
     total = models.DecimalField(**MONEY)
-    snapshot = models.JSONField(help_text="Lines and totals as ordered")
+    snapshot = models.JSONField(encoder=MoneyJSONEncoder, help_text="Lines and totals as ordered")
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 
@@ -104,14 +105,16 @@ class Checkout(models.Model):
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
     mode = models.CharField(max_length=4, choices=Mode.choices)
     cart_ref = models.CharField(max_length=40, help_text="Id of the cart checked out")
-    cart_snapshot = models.JSONField(help_text="The cart as it was checked out, in the API's cart shape")
+    cart_snapshot = models.JSONField(
+        encoder=MoneyJSONEncoder, help_text="The cart as it was checked out, in the API's cart shape"
+    )
     customer_id = models.CharField(max_length=128, blank=True)
     customer_email = models.EmailField(max_length=254, blank=True)
-    customer = models.JSONField(default=dict)
-    addresses = models.JSONField(default=list)
-    payment_methods = models.JSONField(default=list)
-    shipping = models.JSONField(default=dict)
-    coupons = models.JSONField(default=list)
+    customer = models.JSONField(encoder=MoneyJSONEncoder, default=dict)
+    addresses = models.JSONField(encoder=MoneyJSONEncoder, default=list)
+    payment_methods = models.JSONField(encoder=MoneyJSONEncoder, default=list)
+    shipping = models.JSONField(encoder=MoneyJSONEncoder, default=dict)
+    coupons = models.JSONField(encoder=MoneyJSONEncoder, default=list)
     status = models.CharField(max_length=8, choices=CheckoutStatus.choices, default=CheckoutStatus.PENDING)
     order_created = models.BooleanField(default=False)
     checkout_completed = models.BooleanField(default=False)
@@ -147,7 +150,7 @@ class IdempotencyRecord(models.Model):
     key = models.CharField(max_length=200)
     request_hash = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty while in flight")
-    response_body = models.JSONField(null=True, blank=True)
+    response_body = models.JSONField(encoder=MoneyJSONEncoder, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -158,3 +161,53 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class AttemptOutcome(models.TextChoices):
+    SUCCEEDED = "succeeded", "Succeeded"
+    ACCEPTED = "accepted", "Accepted (payment pending: invoice or custom)"
+    DECLINED = "declined", "Declined"
+    TRANSIENT = "transient", "Provider unavailable (retryable)"
+    REJECTED = "rejected", "Rejected (cart or stock no longer valid)"
+
+
+class CheckoutAttempt(models.Model):
+    """One run of placement or retry for a checkout: the timeline staff see in the admin."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    checkout = models.ForeignKey(Checkout, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveIntegerField(help_text="0 for the first placement, then 1, 2, … for retries")
+    outcome = models.CharField(max_length=10, choices=AttemptOutcome.choices)
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["checkout", "number", "id"]
+        indexes = [models.Index(fields=["tenant", "checkout"], name="attempt_tenant_checkout_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.checkout_id} #{self.number} {self.outcome}"
+
+
+class TestGatewayCharge(models.Model):
+    """The test payment gateway's own ledger (what a real provider keeps on its side).
+
+    One row per idempotency key: a repeated charge with the same key replays the stored result
+    instead of charging again.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    token = models.CharField(max_length=64)
+    amount = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=10, help_text="succeeded, declined or transient")
+    attempts = models.PositiveIntegerField(default=1)
+    transaction_id = models.CharField(max_length=64)
+    refunded_amount = models.DecimalField(**MONEY, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.transaction_id} {self.status}"

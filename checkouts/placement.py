@@ -1,0 +1,607 @@
+"""Placing an order (DESIGN.md "Placing an order") and retrying one.
+
+The API (`POST /checkout/{tenant}/checkouts/order`), the hosted page and the admin all call
+`checkout_place` / `checkout_retry`. Steps, each leaving a state a retry can resume from:
+
+1. the request is validated by the caller (API serializer or page form) into a `PlacementRequest`;
+2. `_reserve` (one transaction): lock the cart, validate it (price match, inventory, coupons,
+   shipping), decrement stock with guarded updates in product order, count coupon redemptions
+   with a guarded update, write the `Order` and the `Checkout` with the cart snapshot;
+3. `_collect_payment` (one transaction, checkout row locked): charge through the gateway with a
+   key derived from checkout and order, so no retry can charge twice; then close the cart and
+   complete the checkout — or, on a decline, release stock and coupons and fail the checkout, or,
+   on a transient failure, keep everything held and leave the checkout `pending`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from carts.errors import CartErrorCode
+from carts.models import Cart, CartStatus, Coupon, Product, ShippingMethod
+from carts.pricing import quantize
+from carts.selectors import cart_coupons, cart_get, cart_json, cart_price, yrn
+from carts.services import coupon_problem
+from checkout_project.errors import ApiError, ErrorDetail, ErrorType, validation_error
+from merchants.models import Tenant
+
+from .errors import CheckoutErrorCode
+from .models import (
+    AttemptOutcome,
+    Checkout,
+    CheckoutAttempt,
+    CheckoutStatus,
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentStatus,
+)
+from .payments import ChargeRequest, ChargeResult, ChargeStatus, GatewayUnavailable, gateway_for
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PlacementRequest:
+    """A validated trigger-checkout request (the Emporix body, already shape-checked)."""
+
+    cart_id: str
+    customer: dict[str, Any]
+    addresses: list[dict[str, Any]]
+    shipping: dict[str, Any]  # methodId, zoneId, methodName, amount (Decimal)
+    payment_methods: list[dict[str, Any]]  # exactly one
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
+class PlacementResult:
+    """A finished placement or retry: the order exists and payment was taken or accepted."""
+
+    checkout: Checkout
+    order: Order
+    payment: Payment | None
+    body: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One line to reserve: from a cart item, or from a checkout snapshot on retry."""
+
+    field: str  # bean-notation name of the line in error details, e.g. cartItems[0]
+    sku: str
+    quantity: int
+    unit_price: Decimal
+
+
+# ---------------------------------------------------------------------------------------------
+# Public services
+
+
+def checkout_place(
+    *, tenant: Tenant, mode: str, request: PlacementRequest, saas_customer_id: str | None = None
+) -> PlacementResult:
+    """Place an order for a cart. Raises `ApiError` (400/402/409/503) when it cannot.
+
+    Guarantees: stock never goes below zero, a cart gets at most one live order, a payment is
+    charged at most once per order, and every failure leaves nothing half-written.
+    """
+    _check_provider(request.payment_methods[0], mode)
+    checkout = _reserve(tenant=tenant, mode=mode, request=request, saas_customer_id=saas_customer_id)
+    return _collect_payment(checkout_id=checkout.pk, tenant=tenant, attempt=0)
+
+
+def checkout_retry(
+    *, tenant: Tenant, mode: str, checkout_id: str, saas_customer_id: str | None = None
+) -> PlacementResult:
+    """Retry a checkout (API `POST .../checkouts/{id}/retry` and the admin action).
+
+    A completed checkout answers its existing order and charges nothing. A pending one (transient
+    payment failure) charges again with the same idempotency key. A failed one reserves stock and
+    coupons again from its snapshot, with a new order. At most `MAX_RETRY_ATTEMPTS` retries.
+    """
+    with transaction.atomic():
+        checkout = (
+            Checkout.objects.select_for_update(of=("self",))
+            .filter(tenant=tenant, mode=mode, pk=checkout_id)
+            .select_related("order", "payment")
+            .first()
+        )
+        if checkout is None or (saas_customer_id and checkout.customer_id != saas_customer_id):
+            raise ApiError(404, ErrorType.NOT_FOUND, f"Checkout {checkout_id} not found")
+        if checkout.status == CheckoutStatus.CREATED:
+            return _result(checkout)
+        if checkout.retry_attempts >= settings.MAX_RETRY_ATTEMPTS:
+            raise ApiError(
+                409,
+                ErrorType.CONFLICT,
+                f"Checkout {checkout.pk} reached the limit of {settings.MAX_RETRY_ATTEMPTS} retries",
+                [ErrorDetail("checkoutId", CheckoutErrorCode.RETRY_LIMIT_REACHED, checkout.pk)],
+            )
+        checkout.retry_attempts += 1
+        checkout.version += 1
+        checkout.save(update_fields=["retry_attempts", "version", "modified_at"])
+        attempt = checkout.retry_attempts
+        if checkout.status == CheckoutStatus.FAILED:
+            try:
+                with transaction.atomic():
+                    _reserve_again(checkout)
+            except ApiError as error:
+                _record_attempt(checkout, attempt, AttemptOutcome.REJECTED, error.message)
+                failure = error
+            else:
+                failure = None
+        else:
+            failure = None
+    if failure is not None:
+        raise failure
+    return _collect_payment(checkout_id=checkout.pk, tenant=tenant, attempt=attempt)
+
+
+def reservation_release(*, checkout: Checkout) -> None:
+    """Give back the stock and coupon redemptions a checkout's order holds, and fail the order.
+
+    Called with the checkout row locked, inside a transaction: on a decline, and by the sweep of
+    checkouts left pending too long. Releasing twice is impossible: only a held order releases.
+    """
+    order = checkout.order
+    if order is None or order.status != OrderStatus.PENDING:
+        return
+    for line in sorted(order.snapshot["lines"], key=lambda line: line["productPk"]):
+        Product.objects.filter(tenant_id=checkout.tenant_id, pk=line["productPk"]).update(
+            stock_on_hand=F("stock_on_hand") + line["quantity"]
+        )
+    coupon_pks = order.snapshot.get("couponPks", [])
+    if coupon_pks:
+        Coupon.objects.filter(tenant_id=checkout.tenant_id, pk__in=coupon_pks, redemptions__gt=0).update(
+            redemptions=F("redemptions") - 1
+        )
+    order.status = OrderStatus.FAILED
+    order.save(update_fields=["status", "modified_at"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 2: validate and reserve
+
+
+def _check_provider(payment_method: dict[str, Any], mode: str) -> None:
+    try:
+        gateway_for(provider=payment_method["provider"], mode=mode)
+    except GatewayUnavailable as exc:
+        raise validation_error(
+            [ErrorDetail("paymentMethods[0].provider", CheckoutErrorCode.PAYMENT_PROVIDER_UNSUPPORTED, str(exc))]
+        ) from exc
+
+
+def _reserve(*, tenant: Tenant, mode: str, request: PlacementRequest, saas_customer_id: str | None) -> Checkout:
+    with transaction.atomic():
+        cart = cart_get(tenant=tenant, mode=mode, cart_id=request.cart_id, for_update=True)
+        if cart is None:
+            raise validation_error(
+                [ErrorDetail("cartId", CheckoutErrorCode.CART_NOT_FOUND, f"cart {request.cart_id} not found")]
+            )
+        _refuse_second_order(cart)
+        if saas_customer_id is not None and cart.customer_id != saas_customer_id:
+            raise validation_error(
+                [
+                    ErrorDetail(
+                        "cartId",
+                        CheckoutErrorCode.CART_CUSTOMER_MISMATCH,
+                        "the cart does not belong to the customer of the saas-token",
+                    )
+                ]
+            )
+        items = list(cart.items.all())
+        if not items:
+            raise validation_error([ErrorDetail("cartId", CartErrorCode.CART_EMPTY, "the cart has no items")])
+        details: list[ErrorDetail] = []
+        if request.currency and request.currency != cart.currency:
+            details.append(ErrorDetail("currency", CartErrorCode.CURRENCY_MISMATCH, f"the cart is in {cart.currency}"))
+        lines = [
+            _Line(f"cartItems[{i}]", item.product.sku, item.quantity, item.unit_price) for i, item in enumerate(items)
+        ]
+        products, line_details = _check_lines(tenant=tenant, currency=cart.currency, lines=lines)
+        details += line_details
+
+        method = _shipping_method(tenant=tenant, shipping=request.shipping, details=details)
+        if method is not None and method.currency != cart.currency:
+            details.append(
+                ErrorDetail("shipping.methodId", CartErrorCode.CURRENCY_MISMATCH, f"method is in {method.currency}")
+            )
+        coupons = cart_coupons(cart=cart)
+        missing = set(cart.coupon_codes) - {c.code for c in coupons}
+        details += [
+            ErrorDetail("coupons", CartErrorCode.COUPON_NOT_FOUND, f"coupon {code} no longer exists")
+            for code in sorted(missing)
+        ]
+        if method is not None:
+            cart.shipping_method = method
+        priced = cart_price(cart=cart, coupons=coupons)
+        totals = priced.totals
+        now = timezone.now()
+        for index, coupon in enumerate(coupons):
+            problem = coupon_problem(coupon=coupon, sub_total=totals.sub_total, currency=cart.currency, now=now)
+            if problem:
+                details.append(ErrorDetail(f"coupons[{index}]", problem[0], problem[1]))
+        if method is not None and quantize(request.shipping["amount"], cart.currency) != totals.shipping:
+            details.append(
+                ErrorDetail(
+                    "shipping.amount",
+                    CheckoutErrorCode.SHIPPING_AMOUNT_MISMATCH,
+                    f"shipping costs {totals.shipping} {cart.currency} for this cart",
+                )
+            )
+        if details:
+            raise validation_error(details)
+
+        _take_stock(tenant=tenant, lines=lines, products=products)
+        _redeem_coupons(tenant=tenant, coupons=coupons)
+        if method is not None and cart.shipping_method_id != method.pk:
+            Cart.objects.filter(pk=cart.pk).update(shipping_method=method)
+
+        snapshot = cart_json(priced)
+        customer_id = saas_customer_id or cart.customer_id
+        order = Order.objects.create(
+            tenant=tenant,
+            mode=mode,
+            cart_ref=cart.pk,
+            customer_id=customer_id,
+            customer_email=request.customer.get("email", ""),
+            status=OrderStatus.PENDING,
+            currency=cart.currency,
+            total=totals.total,
+            snapshot=_order_snapshot(snapshot, lines, products, coupons),
+        )
+        checkout = Checkout(
+            tenant=tenant,
+            mode=mode,
+            cart_ref=cart.pk,
+            cart_snapshot=snapshot,
+            customer_id=customer_id,
+            customer_email=request.customer.get("email", ""),
+            customer=_customer_json(tenant, request.customer, customer_id, guest=saas_customer_id is None),
+            addresses=request.addresses,
+            payment_methods=request.payment_methods,
+            shipping={
+                "methodId": request.shipping["methodId"],
+                "zoneId": request.shipping["zoneId"],
+                "methodName": request.shipping["methodName"],
+                "amount": totals.shipping,
+            },
+            coupons=[{"code": c.code, "status": "success"} for c in coupons],
+            status=CheckoutStatus.PENDING,
+            order_created=True,
+            currency=cart.currency,
+            total=totals.total,
+            order=order,
+        )
+        checkout.save(force_insert=True)
+        Order.objects.filter(pk=order.pk).update(checkout_ref=checkout.pk)
+        order.checkout_ref = checkout.pk
+        return checkout
+
+
+def _refuse_second_order(cart: Cart) -> None:
+    """A cart with a live order (completed, or held by a pending checkout) cannot be ordered again."""
+    existing = (
+        Checkout.objects.filter(tenant_id=cart.tenant_id, mode=cart.mode, cart_ref=cart.pk, order__isnull=False)
+        .exclude(status=CheckoutStatus.FAILED)
+        .values_list("order_id", flat=True)
+        .first()
+    )
+    if existing:
+        raise ApiError(
+            409,
+            ErrorType.CONFLICT,
+            f"The cart {cart.pk} has already been checked out as order {existing}",
+            [ErrorDetail("existingOrderId", CheckoutErrorCode.EXISTING_ORDER, existing)],
+            extra={"existingOrderId": existing},
+        )
+    if cart.status == CartStatus.CLOSED:
+        raise ApiError(
+            409,
+            ErrorType.CONFLICT,
+            f"The cart {cart.pk} is closed",
+            [ErrorDetail("cartId", CartErrorCode.CART_CLOSED, "the cart is closed")],
+        )
+
+
+def _check_lines(*, tenant: Tenant, currency: str, lines: list[_Line]) -> tuple[dict[str, Product], list[ErrorDetail]]:
+    """Price match, active product, currency and inventory for every line; one query."""
+    products = {p.sku: p for p in Product.objects.filter(tenant=tenant, sku__in=[line.sku for line in lines])}
+    details = []
+    for line in lines:
+        product = products.get(line.sku)
+        if product is None:
+            details.append(ErrorDetail(line.field, CartErrorCode.PRODUCT_NOT_FOUND, f"product {line.sku} not found"))
+        elif not product.active:
+            details.append(
+                ErrorDetail(line.field, CartErrorCode.PRODUCT_INACTIVE, f"product {line.sku} is no longer sold")
+            )
+        elif product.currency != currency:
+            details.append(
+                ErrorDetail(
+                    line.field, CartErrorCode.CURRENCY_MISMATCH, f"product {line.sku} is priced in {product.currency}"
+                )
+            )
+        elif product.unit_price != line.unit_price:
+            details.append(
+                ErrorDetail(
+                    line.field,
+                    CartErrorCode.PRICE_CHANGED,
+                    f"the price of product {line.sku} changed from {quantize(line.unit_price, currency)} "
+                    f"to {quantize(product.unit_price, currency)}",
+                )
+            )
+        elif product.stock_on_hand < line.quantity:
+            details.append(_out_of_stock(line, product.stock_on_hand))
+    return products, details
+
+
+def _out_of_stock(line: _Line, available: int) -> ErrorDetail:
+    return ErrorDetail(
+        line.field,
+        CartErrorCode.OUT_OF_STOCK,
+        f"product {line.sku} is out of stock: {line.quantity} requested, {max(available, 0)} available",
+    )
+
+
+def _take_stock(*, tenant: Tenant, lines: list[_Line], products: dict[str, Product]) -> None:
+    """Guarded decrements in product-pk order (no deadlocks between carts sharing products)."""
+    for line in sorted(lines, key=lambda line: products[line.sku].pk):
+        product = products[line.sku]
+        updated = Product.objects.filter(tenant=tenant, pk=product.pk, stock_on_hand__gte=line.quantity).update(
+            stock_on_hand=F("stock_on_hand") - line.quantity
+        )
+        if updated != 1:
+            available = Product.objects.filter(pk=product.pk).values_list("stock_on_hand", flat=True).first() or 0
+            raise validation_error([_out_of_stock(line, available)])
+
+
+def _redeem_coupons(*, tenant: Tenant, coupons: Iterable[Coupon]) -> None:
+    for index, coupon in enumerate(coupons):
+        updated = (
+            Coupon.objects.filter(tenant=tenant, pk=coupon.pk)
+            .filter(Q(max_redemptions__isnull=True) | Q(redemptions__lt=F("max_redemptions")))
+            .update(redemptions=F("redemptions") + 1)
+        )
+        if updated != 1:
+            raise validation_error(
+                [
+                    ErrorDetail(
+                        f"coupons[{index}]",
+                        CartErrorCode.COUPON_EXHAUSTED,
+                        f"coupon {coupon.code} has been fully redeemed",
+                    )
+                ]
+            )
+
+
+def _shipping_method(*, tenant: Tenant, shipping: dict[str, Any], details: list[ErrorDetail]) -> ShippingMethod | None:
+    method = ShippingMethod.objects.filter(
+        tenant=tenant, method_id=shipping["methodId"], zone_id=shipping["zoneId"], active=True
+    ).first()
+    if method is None:
+        details.append(
+            ErrorDetail(
+                "shipping.methodId",
+                CheckoutErrorCode.SHIPPING_METHOD_NOT_FOUND,
+                f"no shipping method {shipping['methodId']} for zone {shipping['zoneId']}",
+            )
+        )
+    return method
+
+
+def _order_snapshot(
+    cart_snapshot: dict[str, Any], lines: list[_Line], products: dict[str, Product], coupons: list[Coupon]
+) -> dict[str, Any]:
+    return {
+        "lines": [
+            {
+                "productPk": products[line.sku].pk,
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "unitPrice": line.unit_price,
+            }
+            for line in lines
+        ],
+        "couponPks": [c.pk for c in coupons],
+        "cart": cart_snapshot,
+    }
+
+
+def _reserve_again(checkout: Checkout) -> None:
+    """Retry of a failed checkout: the snapshot's lines and coupons must still hold, then reserve."""
+    tenant = checkout.tenant
+    cart = Cart.objects.select_for_update().filter(tenant=tenant, mode=checkout.mode, pk=checkout.cart_ref).first()
+    if cart is not None:
+        _refuse_second_order(cart)
+    snapshot = checkout.cart_snapshot
+    lines = [
+        _Line(
+            f"cartItems[{i}]", item["product"]["sku"], int(item["quantity"]), Decimal(str(item["unitPrice"]["value"]))
+        )
+        for i, item in enumerate(snapshot["cartItems"])
+    ]
+    products, details = _check_lines(tenant=tenant, currency=checkout.currency, lines=lines)
+    codes = [c["code"] for c in checkout.coupons]
+    coupons = list(Coupon.objects.filter(tenant=tenant, code__in=codes))
+    now = timezone.now()
+    sub_total = Decimal(str(snapshot["subTotalPrice"]))
+    for index, coupon in enumerate(coupons):
+        problem = coupon_problem(coupon=coupon, sub_total=sub_total, currency=checkout.currency, now=now)
+        if problem:
+            details.append(ErrorDetail(f"coupons[{index}]", problem[0], problem[1]))
+    if len(coupons) != len(codes):
+        details.append(
+            ErrorDetail("coupons", CartErrorCode.COUPON_NOT_FOUND, "a coupon of this checkout no longer exists")
+        )
+    if details:
+        raise validation_error(details)
+    _take_stock(tenant=tenant, lines=lines, products=products)
+    _redeem_coupons(tenant=tenant, coupons=coupons)
+    order = Order.objects.create(
+        tenant=tenant,
+        mode=checkout.mode,
+        checkout_ref=checkout.pk,
+        cart_ref=checkout.cart_ref,
+        customer_id=checkout.customer_id,
+        customer_email=checkout.customer_email,
+        status=OrderStatus.PENDING,
+        currency=checkout.currency,
+        total=checkout.total,
+        snapshot=_order_snapshot(snapshot, lines, products, coupons),
+    )
+    checkout.order = order
+    checkout.order_created = True
+    checkout.status = CheckoutStatus.PENDING
+    checkout.failure_reason = ""
+    checkout.save(update_fields=["order", "order_created", "status", "failure_reason", "modified_at"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Steps 3-5: payment, then close the cart
+
+
+def _collect_payment(*, checkout_id: str, tenant: Tenant, attempt: int) -> PlacementResult:
+    with transaction.atomic():
+        checkout = (
+            Checkout.objects.select_for_update(of=("self",))
+            .select_related("order", "payment", "tenant")
+            .get(tenant=tenant, pk=checkout_id)
+        )
+        if checkout.status == CheckoutStatus.CREATED:
+            return _result(checkout)
+        order = checkout.order
+        method = checkout.payment_methods[0]
+        gateway = gateway_for(provider=method["provider"], mode=checkout.mode)
+        key = f"{checkout.pk}:{order.pk}"
+        charge = gateway.charge(
+            ChargeRequest(
+                amount=order.total,
+                currency=order.currency,
+                idempotency_key=key,
+                token=str((method.get("customAttributes") or {}).get("token", "")),
+                description=f"Order {order.pk}",
+            )
+        )
+        payment = _record_payment(checkout, order, method, charge, key)
+        if charge.status in (ChargeStatus.SUCCEEDED, ChargeStatus.PENDING):
+            _complete(checkout, order, payment, charge, attempt)
+            return _result(checkout)
+        if charge.status == ChargeStatus.DECLINED:
+            reservation_release(checkout=checkout)
+            checkout.status = CheckoutStatus.FAILED
+            checkout.order_created = False
+            checkout.failure_reason = charge.message or "The payment was declined"
+            checkout.payment = payment
+            checkout.version += 1
+            checkout.save()
+            _record_attempt(checkout, attempt, AttemptOutcome.DECLINED, checkout.failure_reason)
+            error = ApiError(
+                402,
+                ErrorType.PAYMENT_DECLINED,
+                f"The payment was declined: {checkout.failure_reason}. Nothing was charged and the cart is still open.",
+                [ErrorDetail("paymentMethods[0]", "declined", checkout.failure_reason)],
+                extra={"checkoutId": checkout.pk},
+            )
+        else:
+            checkout.failure_reason = charge.message or "The payment provider is unavailable"
+            checkout.payment = payment
+            checkout.version += 1
+            checkout.save()
+            _record_attempt(checkout, attempt, AttemptOutcome.TRANSIENT, checkout.failure_reason)
+            error = ApiError(
+                503,
+                ErrorType.PAYMENT_PROVIDER_UNAVAILABLE,
+                "The payment provider is unavailable. The order is held; retry the checkout.",
+                [ErrorDetail("checkoutId", CheckoutErrorCode.RETRYABLE, checkout.pk)],
+                headers={"Retry-After": "5"},
+                extra={"checkoutId": checkout.pk},
+            )
+    # Raised after the commit: the decline's release and the held order are saved.
+    raise error
+
+
+def _record_payment(
+    checkout: Checkout, order: Order, method: dict[str, Any], charge: ChargeResult, key: str
+) -> Payment:
+    status = {
+        ChargeStatus.SUCCEEDED: PaymentStatus.SUCCESS,
+        ChargeStatus.PENDING: PaymentStatus.PENDING,
+    }.get(charge.status, PaymentStatus.FAILED)
+    return Payment.objects.create(
+        tenant_id=checkout.tenant_id,
+        mode=checkout.mode,
+        order=order,
+        provider=method["provider"],
+        method=charge.method or method.get("method", ""),
+        status=status,
+        amount=order.total,
+        currency=order.currency,
+        transaction_id=charge.transaction_id,
+        card_last4=charge.card_last4,
+        idempotency_key=key,
+        failure_reason=charge.message if status == PaymentStatus.FAILED else "",
+    )
+
+
+def _complete(checkout: Checkout, order: Order, payment: Payment, charge: ChargeResult, attempt: int) -> None:
+    # Custom payments are the merchant's to collect: the order stays pending (IN_CHECKOUT) until then.
+    order.status = OrderStatus.PENDING if payment.provider == "custom" else OrderStatus.SUCCESS
+    order.save(update_fields=["status", "modified_at"])
+    Cart.objects.filter(tenant_id=checkout.tenant_id, pk=checkout.cart_ref).update(
+        status=CartStatus.CLOSED, modified_at=timezone.now()
+    )
+    checkout.status = CheckoutStatus.CREATED
+    checkout.order_created = True
+    checkout.checkout_completed = True
+    checkout.payment = payment
+    checkout.failure_reason = ""
+    checkout.version += 1
+    checkout.save()
+    outcome = AttemptOutcome.SUCCEEDED if charge.status == ChargeStatus.SUCCEEDED else AttemptOutcome.ACCEPTED
+    _record_attempt(checkout, attempt, outcome, "")
+
+
+def _record_attempt(checkout: Checkout, number: int, outcome: str, message: str) -> None:
+    CheckoutAttempt.objects.create(
+        tenant_id=checkout.tenant_id, checkout=checkout, number=number, outcome=outcome, message=message[:500]
+    )
+
+
+def _customer_json(tenant: Tenant, customer: dict[str, Any], customer_id: str, *, guest: bool) -> dict[str, Any]:
+    data = dict(customer)
+    data["id"] = customer_id
+    data["yrn"] = yrn(tenant.code, "customer:customerId", customer_id)
+    data["guest"] = guest
+    if "name" not in data:
+        data["name"] = " ".join(p for p in (customer.get("firstName"), customer.get("lastName")) if p)
+    return data
+
+
+def payment_json(payment: Payment | None) -> dict[str, Any] | None:
+    if payment is None:
+        return None
+    return {
+        "paymentId": payment.provider,
+        "status": payment.status,
+        "paidAmount": payment.amount if payment.status == PaymentStatus.SUCCESS else Decimal("0"),
+        "currency": payment.currency,
+        "transactionId": payment.transaction_id,
+        "paymentMethod": payment.method,
+        "lastFour": payment.card_last4,
+    }
+
+
+def _result(checkout: Checkout) -> PlacementResult:
+    body = {"orderId": checkout.order_id, "checkoutId": checkout.pk, "paymentDetails": payment_json(checkout.payment)}
+    return PlacementResult(checkout=checkout, order=checkout.order, payment=checkout.payment, body=body)

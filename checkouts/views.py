@@ -1,0 +1,97 @@
+"""Checkout API views: parse, call one service, render."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+
+from checkout_project.api import TenantAPIView
+from checkout_project.errors import not_found
+from merchants.models import Scope
+from merchants.permissions import HasScope
+
+from .idempotency import idempotency_key_check, idempotent_run, request_fingerprint
+from .placement import PlacementRequest, checkout_place, checkout_retry
+from .selectors import checkout_json, checkout_queryset
+from .serializers import PlaceOrderResponseSerializer, PlaceOrderSerializer, RetryResponseSerializer
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Same key and body within 24 h replay the first answer; same key with another body → 422; "
+    "a duplicate still in flight → 409.",
+)
+SAAS_TOKEN = OpenApiParameter(
+    "saas-token",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="A logged-in customer: HS256 JWT signed with the tenant's saas passphrase (`sub` = customer id).",
+)
+
+
+class CheckoutOrderView(TenantAPIView):
+    permission_classes = [HasScope(Scope.CHECKOUT_MANAGE)]
+
+    @extend_schema(
+        operation_id="triggerCheckout",
+        summary="Validate the cart, create the order and take the payment",
+        request=PlaceOrderSerializer,
+        responses={200: PlaceOrderResponseSerializer},
+        parameters=[IDEMPOTENCY_KEY, SAAS_TOKEN],
+    )
+    def post(self, request, tenant):
+        key = idempotency_key_check(request.headers.get("Idempotency-Key"))
+        fingerprint = request_fingerprint(method="POST", path=request.path, data=request.data)
+
+        def run():
+            serializer = PlaceOrderSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            placement = PlacementRequest(
+                cart_id=data["cartId"],
+                customer=data["customer"],
+                addresses=data["addresses"],
+                shipping=data["shipping"],
+                payment_methods=data["paymentMethods"],
+                currency=data.get("currency"),
+            )
+            result = checkout_place(
+                tenant=self.tenant, mode=self.mode, request=placement, saas_customer_id=self.principal.customer_id
+            )
+            return 200, result.body
+
+        answer = idempotent_run(tenant=self.tenant, mode=self.mode, key=key, fingerprint=fingerprint, run=run)
+        headers = {"Idempotent-Replayed": "true"} if answer.replayed else {}
+        return Response(answer.body, status=answer.status, headers=headers)
+
+
+class CheckoutRetryView(TenantAPIView):
+    permission_classes = [HasScope(Scope.CHECKOUT_MANAGE)]
+
+    @extend_schema(
+        operation_id="retryCheckout",
+        summary="Retry a checkout to create its order",
+        request=None,
+        responses={200: RetryResponseSerializer},
+        parameters=[SAAS_TOKEN],
+    )
+    def post(self, request, tenant, checkout_id):
+        result = checkout_retry(
+            tenant=self.tenant, mode=self.mode, checkout_id=checkout_id, saas_customer_id=self.principal.customer_id
+        )
+        return Response({"orderId": result.order.pk})
+
+
+class CheckoutDetailView(TenantAPIView):
+    permission_classes = [HasScope(Scope.CHECKOUT_MANAGE)]
+
+    @extend_schema(operation_id="getCheckout", responses={200: OpenApiTypes.OBJECT}, parameters=[SAAS_TOKEN])
+    def get(self, request, tenant, checkout_id):
+        checkout = (
+            checkout_queryset(tenant=self.tenant, mode=self.mode, customer_id=self.principal.customer_id)
+            .filter(pk=checkout_id)
+            .first()
+        )
+        if checkout is None:
+            raise not_found(f"Checkout {checkout_id} not found")
+        return Response(checkout_json(checkout, tenant_code=self.tenant.code))
