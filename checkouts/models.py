@@ -130,11 +130,19 @@ class Checkout(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        # Tenant and mode first; each filter and each sort of the list API is an index scan
+        # (B-trees scan backwards, so one index serves both directions).
         indexes = [
-            models.Index(fields=["tenant", "mode", "-created_at", "id"], name="checkout_created_idx"),
+            models.Index(fields=["tenant", "mode", "created_at", "id"], name="checkout_created_idx"),
             models.Index(fields=["tenant", "mode", "modified_at", "id"], name="checkout_modified_idx"),
-            models.Index(fields=["tenant", "mode", "customer_id", "-created_at"], name="checkout_customer_idx"),
-            models.Index(fields=["tenant", "mode", "status", "-created_at"], name="checkout_status_idx"),
+            models.Index(fields=["tenant", "mode", "id"], name="checkout_id_idx"),
+            models.Index(fields=["tenant", "mode", "status", "id"], name="checkout_status_idx"),
+            models.Index(fields=["tenant", "mode", "retry_attempts", "id"], name="checkout_retries_idx"),
+            models.Index(fields=["tenant", "mode", "customer_id", "created_at", "id"], name="checkout_customer_idx"),
+            models.Index(fields=["tenant", "mode", "order_created", "created_at", "id"], name="checkout_ordered_idx"),
+            models.Index(
+                fields=["tenant", "mode", "checkout_completed", "created_at", "id"], name="checkout_completed_idx"
+            ),
             models.Index(fields=["tenant", "mode", "cart_ref"], name="checkout_cart_idx"),
         ]
 

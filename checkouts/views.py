@@ -1,5 +1,6 @@
 """Checkout API views: parse, call one service, render."""
 
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
@@ -11,7 +12,8 @@ from merchants.permissions import HasScope
 
 from .idempotency import idempotency_key_check, idempotent_run, request_fingerprint
 from .placement import PlacementRequest, checkout_place, checkout_retry
-from .selectors import checkout_json, checkout_queryset
+from .schema import CheckoutSchema
+from .selectors import checkout_documents, checkout_queryset
 from .serializers import PlaceOrderResponseSerializer, PlaceOrderSerializer, RetryResponseSerializer
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -85,13 +87,14 @@ class CheckoutRetryView(TenantAPIView):
 class CheckoutDetailView(TenantAPIView):
     permission_classes = [HasScope(Scope.CHECKOUT_MANAGE)]
 
-    @extend_schema(operation_id="getCheckout", responses={200: OpenApiTypes.OBJECT}, parameters=[SAAS_TOKEN])
+    @extend_schema(operation_id="getCheckout", responses={200: CheckoutSchema}, parameters=[SAAS_TOKEN])
     def get(self, request, tenant, checkout_id):
-        checkout = (
+        found = (
             checkout_queryset(tenant=self.tenant, mode=self.mode, customer_id=self.principal.customer_id)
             .filter(pk=checkout_id)
-            .first()
+            .values_list("pk", flat=True)
         )
-        if checkout is None:
+        documents = checkout_documents(tenant=self.tenant, ids=list(found))
+        if documents == "[]":
             raise not_found(f"Checkout {checkout_id} not found")
-        return Response(checkout_json(checkout, tenant_code=self.tenant.code))
+        return HttpResponse(documents[1:-1], content_type="application/json")

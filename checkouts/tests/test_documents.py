@@ -1,0 +1,46 @@
+"""The checkout document built by PostgreSQL equals the one built in Python (checkout_json)."""
+
+import json
+
+import pytest
+
+from checkout_project.jsonutil import MoneyJSONEncoder
+from checkouts.models import Checkout
+from checkouts.selectors import checkout_documents, checkout_json
+
+from .helpers import order_body
+
+pytestmark = pytest.mark.django_db
+
+
+def python_documents(tenant, ids):
+    checkouts = {c.pk: c for c in Checkout.objects.filter(pk__in=ids).select_related("order", "payment")}
+    return json.loads(
+        json.dumps([checkout_json(checkouts[i], tenant_code=tenant.code) for i in ids], cls=MoneyJSONEncoder)
+    )
+
+
+def test_documents_match_checkout_json_in_order(api, tenant, make_cart):
+    outcomes = []
+    for customer, token in (("a", "tok_visa"), ("b", "tok_chargeDeclined"), ("c", "tok_processingError")):
+        cart = make_cart(customer_id=customer)
+        response = api.post(
+            "/checkout/acme/checkouts/order",
+            data=json.dumps(order_body(cart.pk, token=token)),
+            content_type="application/json",
+        )
+        outcomes.append(response.status_code)
+    assert outcomes == [200, 402, 503]
+    ids = list(Checkout.objects.order_by("-created_at").values_list("pk", flat=True))
+    built = json.loads(checkout_documents(tenant=tenant, ids=ids))
+    assert [d["id"] for d in built] == ids
+    assert built == python_documents(tenant, ids)
+    assert {d["status"] for d in built} == {"created", "failed", "pending"}
+
+
+def test_documents_never_cross_tenants(api, tenant, other_tenant, make_cart):
+    cart = make_cart()
+    api.post("/checkout/acme/checkouts/order", data=json.dumps(order_body(cart.pk)), content_type="application/json")
+    ids = list(Checkout.objects.values_list("pk", flat=True))
+    assert checkout_documents(tenant=other_tenant, ids=ids) == "[]"
+    assert checkout_documents(tenant=tenant, ids=[]) == "[]"
