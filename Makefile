@@ -11,7 +11,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
 # A local run needs a SECRET_KEY: use the environment's, else one generated once into var/.
-RUN_ENV = SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}"
+RUN_ENV = SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" HTTPS_ONLY="$${HTTPS_ONLY:-false}"
 
 .PHONY: run serve test lint format migrate seed clean
 

@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+# The test client and live servers speak plain HTTP.
+os.environ.setdefault("HTTPS_ONLY", "false")
 
 from .settings import *  # noqa: E402, F403
 

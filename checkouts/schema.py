@@ -51,7 +51,7 @@ class PaymentMethodSchema(serializers.Serializer):
 
 class PaymentSchema(serializers.Serializer):
     paymentId = serializers.CharField(help_text="The payment provider")  # noqa: N815
-    status = serializers.ChoiceField(choices=PaymentStatus.values)
+    status = serializers.ChoiceField(choices=PaymentStatus.choices)
     paidAmount = Money()  # noqa: N815
     currency = serializers.CharField()
     transactionId = serializers.CharField()  # noqa: N815
@@ -61,7 +61,7 @@ class PaymentSchema(serializers.Serializer):
 
 class OrderRefSchema(serializers.Serializer):
     orderId = serializers.CharField()  # noqa: N815
-    status = serializers.ChoiceField(choices=OrderStatus.values)
+    status = serializers.ChoiceField(choices=OrderStatus.choices)
     yrn = serializers.CharField()
 
 
@@ -84,7 +84,7 @@ class CheckoutSchema(serializers.Serializer):
     order = OrderRefSchema(allow_null=True)
     coupons = CouponRefSchema(many=True)
     status = serializers.ChoiceField(
-        choices=CheckoutStatus.values,
+        choices=CheckoutStatus.choices,
         help_text="created: order created and payment taken or accepted; pending: in progress, or waiting for a "
         "retry after a transient payment failure; failed: declined or the order could not be created.",
     )

@@ -31,4 +31,5 @@ class IsMerchant(BasePermission):
 
 
 def HasScope(*scopes: str) -> type[IsMerchant]:  # noqa: N802 - reads as a class in permission_classes
-    return type(f"HasScope[{','.join(scopes)}]", (IsMerchant,), {"required_scopes": tuple(scopes)})
+    names = tuple(str(scope) for scope in scopes)
+    return type(f"HasScope[{','.join(names)}]", (IsMerchant,), {"required_scopes": names})
