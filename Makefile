@@ -41,7 +41,7 @@ seed: migrate
 run: seed
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(RUN_ENV) $(BIN)/gunicorn checkout_project.wsgi:application \
-		--bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --graceful-timeout 10
+		--bind $(HOST):$(PORT) --workers $(WORKERS) --graceful-timeout 10
 
 ## test: the whole test suite (SQLite by default; DATABASE_URL=postgres://... for PostgreSQL)
 test: $(DEV_STAMP)

@@ -1,0 +1,55 @@
+"""One structured log line per request, and a request id on every response.
+
+Never logs headers, bodies or query strings: secrets, tokens, saas-tokens and card numbers
+live there. Checkout-link tokens in `/pay/<token>/` paths are redacted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+
+logger = logging.getLogger("checkout.requests")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_PAY_TOKEN = re.compile(r"^/pay/[^/]+")
+
+
+def redact_path(path: str) -> str:
+    return _PAY_TOKEN.sub("/pay/[redacted]", path)
+
+
+class RequestLogMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        request.request_id = incoming if _INCOMING_ID.match(incoming) else uuid.uuid4().hex
+        started = time.perf_counter()
+        response = self.get_response(request)
+        duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        response[REQUEST_ID_HEADER] = request.request_id
+        principal = getattr(request, "auth", None)
+        tenant = getattr(getattr(principal, "tenant", None), "code", None)
+        logger.info(
+            json.dumps(
+                {
+                    "event": "request",
+                    "request_id": request.request_id,
+                    "method": request.method,
+                    "path": redact_path(request.path),
+                    "status": response.status_code,
+                    "duration_ms": duration_ms,
+                    "tenant": tenant,
+                    "mode": getattr(principal, "mode", None),
+                    "credential": getattr(principal, "credential_id", None),
+                },
+                separators=(",", ":"),
+            )
+        )
+        return response
