@@ -6,8 +6,13 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail as DrfErrorDetail
 
 
-class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not declare (`details[].type == "unknown_field"`), with the other errors."""
+class UnknownFieldsMixin:
+    """Refuses fields a serializer does not declare (`details[].type == "unknown_field"`), with the other errors.
+
+    Mix it in before the serializer base: `class ThingInput(UnknownFieldsMixin, serializers.Serializer)`
+    (or a ModelSerializer). Read-only fields count as unknown in input. Nested serializers refuse
+    their own unknown keys when they use the mixin too (`addresses[0].foo`).
+    """
 
     def to_internal_value(self, data):
         unknown = {}
@@ -26,3 +31,7 @@ class StrictSerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError(unknown)
         return value
+
+
+class StrictSerializer(UnknownFieldsMixin, serializers.Serializer):
+    """A plain input serializer that refuses unknown fields."""

@@ -1,0 +1,221 @@
+"""The one list pagination of the API: `pageNumber`, `pageSize`, `sort`, `Link` and `X-Total-Count`.
+
+As in the Emporix list endpoints (DESIGN.md "Listing and deleting checkouts"):
+
+- `pageNumber` ≥ 1 (default 1), `pageSize` 1..`PAGE_SIZE_MAX` (default 16);
+- `sort=field[:asc|:desc],...` over the view's whitelist `sort_fields` (API name → ORM field),
+  always followed by the primary key so pages never overlap or skip rows;
+- the body is a JSON array; the `Link` header (RFC 8288) carries `rel="self"` always and
+  `rel="next"` / `rel="prev"` when those pages exist, as absolute URLs keeping the other query
+  parameters; `X-Total-Count` is the number of matching rows.
+
+Bad values answer `400 validation_violation` naming the parameter (`invalid_query_parameter`);
+`pageNumber=0` reproduces the reference example exactly.
+
+Use it from any view (APIView or GenericAPIView):
+
+    class ThingListView(TenantAPIView):
+        sort_fields = {"id": "id", "metadata.createdAt": "created_at"}
+        default_sort = ("-created_at",)
+
+        @extend_schema(parameters=LinkHeaderPagination.openapi_parameters(sort_fields))
+        def get(self, request, tenant):
+            paginator = LinkHeaderPagination()
+            rows = paginator.paginate_queryset(queryset, request, self)
+            return paginator.get_paginated_response([render(row) for row in rows])
+
+A view that renders its own body (e.g. JSON built by the database) takes `paginator.headers()`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+
+from .errors import DetailType, ErrorDetail, validation_error
+
+PAGE_SIZE_DEFAULT = 16
+PAGE_SIZE_MAX = 200
+_DIGITS = re.compile(r"^[0-9]{1,18}$")
+
+
+def _positive_int(raw: str | None, *, default: int) -> int | None:
+    """The value of a positive integer query parameter, `default` when absent, None when invalid."""
+    if raw is None:
+        return default
+    if not _DIGITS.fullmatch(raw):
+        return None
+    value = int(raw)
+    return value if value >= 1 else None
+
+
+class LinkHeaderPagination(BasePagination):
+    """Page-number pagination with sorting, answered as a bare JSON array plus `Link` headers."""
+
+    page_query_param = "pageNumber"
+    page_size_query_param = "pageSize"
+    sort_query_param = "sort"
+    page_size = PAGE_SIZE_DEFAULT
+    max_page_size = PAGE_SIZE_MAX
+
+    def __init__(self) -> None:
+        self.request = None
+        self.page_number = 1
+        self.page_size_used = self.page_size
+        self.total = 0
+
+    # -- parsing -------------------------------------------------------------------------------
+
+    def parse(self, request, view) -> tuple[int, int, list[str]]:
+        """(page number, page size, order_by) from the query string; 400 naming every bad parameter."""
+        params = request.query_params if hasattr(request, "query_params") else request.GET
+        details: list[ErrorDetail] = []
+        page = _positive_int(params.get(self.page_query_param), default=1)
+        if page is None:
+            details.append(
+                ErrorDetail(self.page_query_param, DetailType.INVALID_QUERY_PARAMETER, "must be a positive number")
+            )
+        size = _positive_int(params.get(self.page_size_query_param), default=self.page_size)
+        if size is None:
+            details.append(
+                ErrorDetail(self.page_size_query_param, DetailType.INVALID_QUERY_PARAMETER, "must be a positive number")
+            )
+        elif size > self.max_page_size:
+            details.append(
+                ErrorDetail(
+                    self.page_size_query_param,
+                    DetailType.INVALID_QUERY_PARAMETER,
+                    f"must not be greater than {self.max_page_size}",
+                )
+            )
+        order_by, sort_problem = self.parse_sort(params.get(self.sort_query_param), view)
+        if sort_problem:
+            details.append(ErrorDetail(self.sort_query_param, DetailType.INVALID_QUERY_PARAMETER, sort_problem))
+        if details:
+            raise validation_error(details)
+        return page, size, order_by
+
+    def parse_sort(self, raw: str | None, view) -> tuple[list[str], str | None]:
+        """ORM `order_by` terms for `sort=field[:asc|:desc],...`, with the primary key as tie-breaker."""
+        whitelist: Mapping[str, str] = getattr(view, "sort_fields", {}) or {}
+        order_by: list[str] = []
+        if raw is None or raw.strip() == "":
+            order_by = list(getattr(view, "default_sort", ()) or ())
+        else:
+            for term in raw.split(","):
+                name, _, direction = term.strip().partition(":")
+                direction = direction.strip().lower() or "asc"
+                if name not in whitelist:
+                    allowed = ", ".join(whitelist) or "none"
+                    return [], f"cannot sort by '{name}'; allowed: {allowed}"
+                if direction not in ("asc", "desc"):
+                    return [], f"sort direction of '{name}' must be asc or desc"
+                order_by.append(("-" if direction == "desc" else "") + whitelist[name])
+        if not any(term.lstrip("-") in ("pk", "id") for term in order_by):
+            order_by.append("pk")  # unique tie-breaker: stable pages
+        return order_by, None
+
+    # -- DRF pagination interface --------------------------------------------------------------
+
+    def paginate_queryset(self, queryset: QuerySet, request, view=None) -> list[Any]:
+        """The rows of the requested page (two queries: a count, then the page when it is not empty)."""
+        self.request = request
+        self.page_number, self.page_size_used, order_by = self.parse(request, view)
+        ordered = queryset.order_by(*order_by)
+        self.total = ordered.count()
+        offset = (self.page_number - 1) * self.page_size_used
+        if offset >= self.total:
+            return []
+        return list(ordered[offset : offset + self.page_size_used])
+
+    def get_paginated_response(self, data) -> Response:
+        return Response(data, headers=self.headers())
+
+    def headers(self) -> dict[str, str]:
+        """`Link` and `X-Total-Count` for the page `paginate_queryset` produced."""
+        links = [(self.page_number, "self")]
+        if self.page_number * self.page_size_used < self.total:
+            links.append((self.page_number + 1, "next"))
+        if self.page_number > 1:
+            last = max(1, -(-self.total // self.page_size_used))
+            links.append((min(self.page_number - 1, last), "prev"))
+        return {
+            "Link": ", ".join(f'<{self.page_url(number)}>; rel="{rel}"' for number, rel in links),
+            "X-Total-Count": str(self.total),
+        }
+
+    def page_url(self, number: int) -> str:
+        query = self.request.GET.copy()
+        query[self.page_query_param] = str(number)
+        return self.request.build_absolute_uri(f"{self.request.path}?{query.urlencode()}")
+
+    # -- OpenAPI -------------------------------------------------------------------------------
+
+    @classmethod
+    def openapi_parameters(
+        cls, sort_fields: Mapping[str, str], default_sort: Sequence[str] = ()
+    ) -> list[OpenApiParameter]:
+        allowed = ", ".join(f"`{name}`" for name in sort_fields)
+        default = ", ".join(default_sort) or "creation order"
+        return [
+            OpenApiParameter(
+                cls.page_query_param,
+                OpenApiTypes.INT,
+                OpenApiParameter.QUERY,
+                description="The page to retrieve; the first page is 1. Minimum 1, default 1.",
+            ),
+            OpenApiParameter(
+                cls.page_size_query_param,
+                OpenApiTypes.INT,
+                OpenApiParameter.QUERY,
+                description=f"Rows per page. Minimum 1, default {cls.page_size}, maximum {cls.max_page_size}.",
+            ),
+            OpenApiParameter(
+                cls.sort_query_param,
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                description="Comma-separated `field[:asc|:desc]` terms, ascending unless `:desc`. "
+                f"Fields: {allowed}. Default order: {default}; ties are broken by the id.",
+            ),
+            *cls.openapi_response_headers(),
+        ]
+
+    @staticmethod
+    def openapi_response_headers() -> list[OpenApiParameter]:
+        return [
+            OpenApiParameter(
+                "Link",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                response=[200],
+                description='RFC 8288 links: rel="self" always, rel="next" and rel="prev" when those pages exist.',
+            ),
+            OpenApiParameter(
+                "X-Total-Count",
+                OpenApiTypes.INT,
+                OpenApiParameter.HEADER,
+                response=[200],
+                description="Number of rows matching the filters, over all pages.",
+            ),
+        ]
+
+    def get_schema_operation_parameters(self, view) -> list[dict[str, Any]]:
+        # GenericAPIView list views: drf-spectacular asks the paginator for its query parameters.
+        return [
+            {"name": p.name, "required": False, "in": "query", "description": p.description, "schema": {"type": t}}
+            for p, t in zip(
+                self.openapi_parameters(getattr(view, "sort_fields", {}))[:3],
+                ("integer", "integer", "string"),
+                strict=True,
+            )
+        ]
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return schema
