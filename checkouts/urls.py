@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("checkout/<str:tenant>/checkouts", views.CheckoutCollectionView.as_view(), name="checkout-list"),
     path("checkout/<str:tenant>/checkouts/order", views.CheckoutOrderView.as_view(), name="checkout-order"),
     path(
         "checkout/<str:tenant>/checkouts/<str:checkout_id>/retry",

@@ -7,14 +7,17 @@ from rest_framework.response import Response
 
 from checkout_project.api import TenantAPIView
 from checkout_project.errors import not_found
+from checkout_project.pagination import LinkHeaderPagination
 from merchants.models import Scope
 from merchants.permissions import HasScope
 
+from .filters import CheckoutFilter
 from .idempotency import idempotency_key_check, idempotent_run, request_fingerprint
 from .placement import PlacementRequest, checkout_place, checkout_retry
 from .schema import CheckoutSchema
 from .selectors import checkout_documents, checkout_queryset
 from .serializers import PlaceOrderResponseSerializer, PlaceOrderSerializer, RetryResponseSerializer
+from .services import checkout_delete, checkout_delete_matching
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -84,6 +87,58 @@ class CheckoutRetryView(TenantAPIView):
         return Response({"orderId": result.order.pk})
 
 
+SORT_FIELDS = {
+    "metadata.createdAt": "created_at",
+    "metadata.modifiedAt": "modified_at",
+    "id": "id",
+    "status": "status",
+    "customer.id": "customer_id",
+    "retryAttempts": "retry_attempts",
+}
+DEFAULT_SORT = ("-created_at",)
+
+
+class CheckoutCollectionView(TenantAPIView):
+    """`GET` lists (scope checkout_manage), `DELETE` deletes all matching (scope checkout_delete_all)."""
+
+    sort_fields = SORT_FIELDS
+    default_sort = DEFAULT_SORT
+
+    def get_permissions(self):
+        scope = Scope.CHECKOUT_DELETE_ALL if self.request.method == "DELETE" else Scope.CHECKOUT_MANAGE
+        return [HasScope(scope)()]
+
+    def filtered(self, request):
+        queryset = checkout_queryset(tenant=self.tenant, mode=self.mode, customer_id=self.principal.customer_id)
+        return CheckoutFilter.apply(request, queryset)
+
+    @extend_schema(
+        operation_id="listCheckouts",
+        summary="Retrieve the checkouts",
+        parameters=[
+            *CheckoutFilter.openapi_parameters(),
+            *LinkHeaderPagination.openapi_parameters(SORT_FIELDS, ["metadata.createdAt:desc"]),
+            SAAS_TOKEN,
+        ],
+        responses={200: CheckoutSchema(many=True)},
+    )
+    def get(self, request, tenant):
+        paginator = LinkHeaderPagination()
+        ids = paginator.paginate_queryset(self.filtered(request).values_list("pk", flat=True), request, self)
+        body = checkout_documents(tenant=self.tenant, ids=ids)
+        return HttpResponse(body, content_type="application/json", headers=paginator.headers())
+
+    @extend_schema(
+        operation_id="deleteCheckouts",
+        summary="Delete all checkouts of the tenant that match the filters (orders and payments stay)",
+        parameters=[*CheckoutFilter.openapi_parameters(), SAAS_TOKEN],
+        responses={204: None},
+    )
+    def delete(self, request, tenant):
+        checkout_delete_matching(tenant=self.tenant, mode=self.mode, queryset=self.filtered(request))
+        return Response(status=204)
+
+
 class CheckoutDetailView(TenantAPIView):
     permission_classes = [HasScope(Scope.CHECKOUT_MANAGE)]
 
@@ -98,3 +153,10 @@ class CheckoutDetailView(TenantAPIView):
         if documents == "[]":
             raise not_found(f"Checkout {checkout_id} not found")
         return HttpResponse(documents[1:-1], content_type="application/json")
+
+    @extend_schema(operation_id="deleteCheckout", responses={204: None}, parameters=[SAAS_TOKEN])
+    def delete(self, request, tenant, checkout_id):
+        checkout_delete(
+            tenant=self.tenant, mode=self.mode, checkout_id=checkout_id, customer_id=self.principal.customer_id
+        )
+        return Response(status=204)

@@ -1,0 +1,247 @@
+"""GET / DELETE /checkout/{tenant}/checkouts (DESIGN.md "Listing and deleting checkouts")."""
+
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+from requests.utils import parse_header_links
+
+from checkouts.models import Checkout, Order
+from conftest import key_headers
+
+from .factories import BASE_TIME, make_checkouts
+
+pytestmark = pytest.mark.django_db
+URL = "/checkout/acme/checkouts"
+
+
+def ids_of(response):
+    assert response.status_code == 200, response.content
+    return [c["id"] for c in response.json()]
+
+
+def links(response):
+    return {link["rel"]: link["url"] for link in parse_header_links(response["Link"])}
+
+
+def expected(tenant, *, order_by=("-created_at", "-pk"), **filters):
+    return list(
+        Checkout.objects.filter(tenant=tenant, mode="test", **filters).order_by(*order_by).values_list("pk", flat=True)
+    )
+
+
+def test_default_list_is_newest_first_with_headers(api, tenant):
+    make_checkouts(tenant, 20)
+    response = api.get(URL)
+    assert ids_of(response) == expected(tenant)[:16]
+    assert response["X-Total-Count"] == "20"
+    rels = links(response)
+    assert set(rels) == {"self", "next"}
+    assert rels["self"].startswith("http://testserver/checkout/acme/checkouts?")
+    assert "pageNumber=2" in rels["next"]
+
+
+def test_page_number_zero_reproduces_the_reference_example(api, tenant):
+    """Reference GET /{tenant}/checkouts 400 example."""
+    response = api.get(URL, {"pageNumber": 0})
+    assert response.status_code == 400
+    assert response.json() == {
+        "status": 400,
+        "message": "There are validation problems, see details section for more information",
+        "moreInfo": "",
+        "type": "validation_violation",
+        "details": [{"field": "pageNumber", "message": "must be a positive number", "type": "invalid_query_parameter"}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [
+        ("pageNumber", "-1"),
+        ("pageNumber", "abc"),
+        ("pageSize", "0"),
+        ("pageSize", "201"),
+        ("pageSize", "1.5"),
+        ("sort", "nope"),
+        ("sort", "id:sideways"),
+        ("orderCreated", "maybe"),
+        ("checkoutCompleted", "yes please"),
+        ("modifiedFrom", "yesterday"),
+        ("modifiedTo", "2026-13-45"),
+    ],
+)
+def test_bad_parameters_are_400_naming_themselves(api, tenant, param, value):
+    response = api.get(URL, {param: value})
+    assert response.status_code == 400
+    [detail] = response.json()["details"]
+    assert detail["field"] == param
+    assert detail["type"] == "invalid_query_parameter"
+
+
+@pytest.mark.parametrize(
+    ("params", "filters"),
+    [
+        ({"orderCreated": "true"}, {"order_created": True}),
+        ({"orderCreated": "false"}, {"order_created": False}),
+        ({"checkoutCompleted": "true"}, {"checkout_completed": True}),
+        ({"checkoutCompleted": "false"}, {"checkout_completed": False}),
+        ({"customerId": "customer-1"}, {"customer_id": "customer-1"}),
+        ({"modifiedFrom": "2026-01-01T10:00:00Z"}, {"modified_at__gte": BASE_TIME + timedelta(hours=10)}),
+        ({"modifiedTo": "2026-01-01T10:00:00+00:00"}, {"modified_at__lte": BASE_TIME + timedelta(hours=10)}),
+        (
+            {"customerId": "customer-2", "orderCreated": "true", "modifiedFrom": "2026-01-01T05:00:00Z"},
+            {"customer_id": "customer-2", "order_created": True, "modified_at__gte": BASE_TIME + timedelta(hours=5)},
+        ),
+        (
+            {"checkoutCompleted": "false", "modifiedFrom": "2026-01-01", "modifiedTo": "2026-01-01T20:00:00Z"},
+            {
+                "checkout_completed": False,
+                "modified_at__gte": BASE_TIME,
+                "modified_at__lte": BASE_TIME + timedelta(hours=20),
+            },
+        ),
+    ],
+)
+def test_filters_alone_and_combined(api, tenant, params, filters):
+    make_checkouts(tenant, 30)
+    response = api.get(URL, params | {"pageSize": 200})
+    wanted = expected(tenant, **filters)
+    assert wanted  # the filter selects something, and not everything
+    assert len(wanted) < 30
+    assert ids_of(response) == wanted
+    assert response["X-Total-Count"] == str(len(wanted))
+
+
+@pytest.mark.parametrize(
+    ("sort_name", "field"),
+    [
+        ("metadata.createdAt", "created_at"),
+        ("metadata.modifiedAt", "modified_at"),
+        ("id", "id"),
+        ("status", "status"),
+        ("customer.id", "customer_id"),
+        ("retryAttempts", "retry_attempts"),
+    ],
+)
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+def test_every_sort_field_both_directions(api, tenant, sort_name, field, direction):
+    make_checkouts(tenant, 25)
+    response = api.get(URL, {"sort": f"{sort_name}:{direction}", "pageSize": 200})
+    got = ids_of(response)
+    rows = {c.pk: getattr(c, field) for c in Checkout.objects.all()}
+    values = [rows[pk] for pk in got]
+    assert values == sorted(values, reverse=direction == "desc")
+    assert sorted(got) == sorted(rows)
+
+
+def test_sort_without_direction_is_ascending_and_multiple_terms(api, tenant):
+    make_checkouts(tenant, 12)
+    got = ids_of(api.get(URL, {"sort": "status,metadata.createdAt:desc", "pageSize": 50}))
+    assert got == expected(tenant, order_by=("status", "-created_at", "-pk"))
+
+
+@pytest.mark.parametrize("size", [1, 7, 16])
+def test_following_link_next_visits_every_checkout_once(api, tenant, other_tenant, size):
+    mine = make_checkouts(tenant, 23)
+    make_checkouts(other_tenant, 5)
+    make_checkouts(tenant, 4, mode="live", start=100)
+    url, seen, pages = f"{URL}?pageSize={size}&customerId=customer-1&sort=id", [], 0
+    everything = [url.replace("customerId=customer-1&", "")]
+    while url:
+        response = api.get(url)
+        seen += ids_of(response)
+        rels = links(response)
+        query = parse_qs(urlsplit(rels["self"]).query)
+        assert query == {
+            "pageSize": [str(size)],
+            "customerId": ["customer-1"],
+            "sort": ["id"],
+            "pageNumber": [str(pages + 1)],
+        }
+        assert ("prev" in rels) == (pages > 0)
+        url = rels.get("next")
+        pages += 1
+        assert pages < 100
+    assert seen == sorted(Checkout.objects.filter(pk__in=mine, customer_id="customer-1").values_list("pk", flat=True))
+    assert len(seen) == len(set(seen))
+    # Without the filter: all 23 of this tenant and mode, none of the other tenant or of live mode.
+    url, seen = everything[0], []
+    while url:
+        response = api.get(url)
+        seen += ids_of(response)
+        url = links(response).get("next")
+    assert sorted(seen) == sorted(mine)
+
+
+def test_page_past_the_end_is_empty_with_prev(api, tenant):
+    make_checkouts(tenant, 3)
+    response = api.get(URL, {"pageNumber": 5})
+    assert ids_of(response) == []
+    assert response["X-Total-Count"] == "3"
+    assert "pageNumber=1" in links(response)["prev"]
+
+
+def test_list_runs_the_same_few_queries_at_16_and_200(api, tenant, django_assert_max_num_queries):
+    make_checkouts(tenant, 210)
+    api.get(URL)  # warm up: the key's last_used_at is written at most once a minute
+    for size in (16, 200):
+        # authentication + count + page ids + documents
+        with django_assert_max_num_queries(4):
+            assert len(ids_of(api.get(URL, {"pageSize": size}))) == size
+
+
+def test_delete_one_keeps_its_order(api, tenant):
+    [checkout_id] = make_checkouts(tenant, 1)
+    order_id = Checkout.objects.get().order_id
+    assert api.delete(f"{URL}/{checkout_id}").status_code == 204
+    assert not Checkout.objects.exists()
+    assert Order.objects.filter(pk=order_id).exists()
+    response = api.delete(f"{URL}/{checkout_id}")
+    assert response.status_code == 404
+    assert response.json()["type"] == "not_found"
+
+
+def test_delete_all_needs_its_own_scope(tenant, make_api_key):
+    make_checkouts(tenant, 2)
+    manage_only = Client(headers=key_headers(make_api_key(tenant, scopes=["checkout.checkout_manage"])))
+    response = manage_only.delete(URL)
+    assert response.status_code == 403
+    assert response.json()["type"] == "insufficient_permissions"
+    assert Checkout.objects.count() == 2
+    delete_only = Client(headers=key_headers(make_api_key(tenant, scopes=["checkout.checkout_delete_all"])))
+    assert delete_only.get(URL).status_code == 403
+    assert delete_only.delete(URL).status_code == 204
+    assert Checkout.objects.count() == 0
+
+
+def test_delete_all_with_filter_removes_exactly_the_matching_rows(api, tenant, other_tenant):
+    make_checkouts(tenant, 30)
+    make_checkouts(tenant, 6, mode="live", start=200)
+    make_checkouts(other_tenant, 9, start=300)
+    orders = Order.objects.count()
+    doomed = set(expected(tenant, order_created=True, customer_id="customer-2"))
+    assert api.delete(URL + "?orderCreated=true&customerId=customer-2").status_code == 204
+    remaining = set(Checkout.objects.filter(tenant=tenant, mode="test").values_list("pk", flat=True))
+    assert len(remaining) == 30 - len(doomed)
+    assert not doomed & remaining
+    assert Checkout.objects.filter(tenant=tenant, mode="live").count() == 6
+    assert Checkout.objects.filter(tenant=other_tenant).count() == 9
+    assert Order.objects.count() == orders
+
+
+def test_delete_all_refuses_bad_filters_and_deletes_nothing(api, tenant):
+    make_checkouts(tenant, 3)
+    response = api.delete(URL + "?orderCreated=perhaps")
+    assert response.status_code == 400
+    assert response.json()["details"][0]["field"] == "orderCreated"
+    assert Checkout.objects.count() == 3
+
+
+@pytest.mark.postgres
+def test_delete_all_twenty_thousand_on_postgres(api, tenant, other_tenant):
+    make_checkouts(tenant, 20_000, with_orders=False)
+    make_checkouts(other_tenant, 50, start=50_000)
+    assert api.delete(URL).status_code == 204
+    assert Checkout.objects.filter(tenant=tenant).count() == 0
+    assert Checkout.objects.filter(tenant=other_tenant).count() == 50
