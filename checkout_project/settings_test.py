@@ -10,3 +10,6 @@ from .settings import *  # noqa: E402, F403
 
 # Fast hashing for staff users created in tests (API secrets use SHA-256 regardless).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests do not run collectstatic: serve static files from the apps, without a manifest.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
