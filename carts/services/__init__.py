@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from .errors import CartErrorCode
-from .models import Coupon, DiscountType
+from ..errors import CartErrorCode
+from ..models import Coupon, DiscountType
 
 
 def coupon_problem(*, coupon: Coupon, sub_total: Decimal, currency: str, now: datetime) -> tuple[str, str] | None:
