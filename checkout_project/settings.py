@@ -100,9 +100,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "merchants",
     "carts",
     "checkouts",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +257,24 @@ MAX_RETRY_ATTEMPTS = env_int("MAX_RETRY_ATTEMPTS", 5)
 # Card gateways (`paymentMethods[].provider == "payment-gateway"`), by mode. None ships for live.
 PAYMENT_GATEWAY_TEST = "checkouts.payments.test_gateway.TestGateway"
 PAYMENT_GATEWAY_LIVE = os.environ.get("PAYMENT_GATEWAY_LIVE", "")
+
+# Background work: the task framework API (django-tasks backport), stored in the database and run
+# by `manage.py db_worker` (README "Webhooks"). TASKS_BACKEND lets an operator swap the backend.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# Webhooks (README "Webhooks"). Private targets are for local development and tests only;
+# link-local and cloud metadata addresses stay refused regardless.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT") or 5)  # seconds, per connect and per read
+# How long a worker's claim on a delivery lasts; after it, another worker may send it again.
+WEBHOOK_DELIVERY_LEASE = env_int("WEBHOOK_DELIVERY_LEASE", 60)  # seconds
+# Seconds to wait after each failed attempt (+ up to 20 % jitter): 12 attempts over about a day.
+WEBHOOK_RETRY_DELAYS = (30, 60, 120, 300, 900, 1800, 3600, 7200, 14400, 28800, 28800)
 
 LOGGING = {
     "version": 1,

@@ -11,5 +11,9 @@ from .settings import *  # noqa: E402, F403
 # Fast hashing for staff users created in tests (API secrets use SHA-256 regardless).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Tasks run in-process when enqueued (after commit); tests that need the real queue switch to
+# the database backend themselves (webhooks/tests/test_worker.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 # Tests do not run collectstatic: serve static files from the apps, without a manifest.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("merchants.urls")),
     path("", include("carts.urls")),
     path("", include("checkouts.urls")),
+    path("", include("webhooks.urls")),
+    path("", include("checkouts.page_urls")),
 ]
 
 handler400 = "checkout_project.views.handler400"
