@@ -53,4 +53,3 @@ def test_checkout_endpoints_document_headers_and_errors(schema):
     assert "Idempotency-Key" in {p["name"] for p in order["parameters"]}
     status = schema["components"]["schemas"]["CheckoutStatusEnum"]
     assert status["enum"] == ["created", "pending", "failed"]
-
