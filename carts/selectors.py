@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
 
 from merchants.models import Tenant
 
-from .models import Cart, CartItem, Coupon, ShippingMethod
+from .models import Cart, CartItem, Coupon, Product, ShippingMethod
 from .pricing import CartTotals, PricingCoupon, PricingLine, price_cart, tax_name_for
 
 
@@ -27,10 +28,11 @@ class PricedCart:
     totals: CartTotals
 
 
-def cart_queryset(*, tenant: Tenant, mode: str):
+def cart_queryset(*, tenant: Tenant, mode: str) -> QuerySet[Cart]:
+    """Carts of one tenant and mode, with what pricing and `cart_json` read (no query per row)."""
     return (
         Cart.objects.filter(tenant=tenant, mode=mode)
-        .select_related("shipping_method")
+        .select_related("tenant", "shipping_method")
         .prefetch_related(Prefetch("items", queryset=CartItem.objects.select_related("product").order_by("id")))
     )
 
@@ -48,6 +50,27 @@ def cart_coupons(*, cart: Cart) -> list[Coupon]:
         return []
     by_code = {c.code: c for c in Coupon.objects.filter(tenant_id=cart.tenant_id, code__in=cart.coupon_codes)}
     return [by_code[code] for code in cart.coupon_codes if code in by_code]
+
+
+def carts_coupons(*, carts: list[Cart]) -> dict[str, list[Coupon]]:
+    """`cart_coupons` for many carts of one tenant in one query (none when no cart has a coupon)."""
+    codes = {code for cart in carts for code in cart.coupon_codes}
+    if not codes:
+        return {cart.pk: [] for cart in carts}
+    by_code = {c.code: c for c in Coupon.objects.filter(tenant_id=carts[0].tenant_id, code__in=codes)}
+    return {cart.pk: [by_code[code] for code in cart.coupon_codes if code in by_code] for cart in carts}
+
+
+def cart_detail(*, tenant: Tenant, mode: str, cart_id: str) -> PricedCart | None:
+    """One cart, priced (three queries: cart, items with products, coupons when there are any)."""
+    cart = cart_get(tenant=tenant, mode=mode, cart_id=cart_id)
+    return cart_price(cart=cart) if cart is not None else None
+
+
+def carts_priced(*, carts: list[Cart]) -> list[PricedCart]:
+    """Price a page of carts loaded from `cart_queryset` (one extra query for all their coupons)."""
+    coupons = carts_coupons(carts=carts)
+    return [cart_price(cart=cart, coupons=coupons[cart.pk]) for cart in carts]
 
 
 def cart_price(*, cart: Cart, coupons: list[Coupon] | None = None) -> PricedCart:
@@ -88,8 +111,21 @@ def yrn(tenant_code: str, kind: str, *ids: str) -> str:
     return f"urn:yaas:hybris:{kind}:{tenant_code};{';'.join(ids)}"
 
 
+def timestamp(value) -> str:
+    """ISO 8601 in UTC with milliseconds, as the checkout documents show them."""
+    return value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _api_url(path: str) -> str:
+    return f"{settings.PUBLIC_BASE_URL}{path}"
+
+
 def cart_json(priced: PricedCart) -> dict[str, Any]:
-    """The reference's `cart` object, field for field (amounts stay Decimal until rendered)."""
+    """The reference's `cart` object, field for field (amounts stay Decimal until rendered).
+
+    Fields the service has no data for keep the reference's keys with empty values
+    (`deliveryWindowId: null`, `mixins: {}`, `pictures: []`), so clients reading them do not break.
+    """
     cart, totals = priced.cart, priced.totals
     tenant_code = cart.tenant.code
     lines = {line.key: line for line in totals.lines}
@@ -115,6 +151,9 @@ def cart_json(priced: PricedCart) -> dict[str, Any]:
                     "sku": product.sku,
                     "name": product.name,
                     "description": product.description,
+                    "metadata": {"mixins": {}},
+                    "mixins": {},
+                    "pictures": [],
                 },
                 "itemPrice": line.item_price,
                 "quantity": item.quantity,
@@ -122,6 +161,9 @@ def cart_json(priced: PricedCart) -> dict[str, Any]:
                 "itemTaxes": [{"rate": line.tax_rate, "name": line.tax_name, "value": line.tax}],
                 "unitPrice": {
                     "value": line.unit_price,
+                    # One price per product in this catalog: the price id is the product's sku.
+                    "priceId": product.sku,
+                    "yrn": yrn(tenant_code, "price:priceId", product.sku),
                     "originalAmount": line.unit_price,
                     "currency": cart.currency,
                     "itemYrn": yrn(tenant_code, "product:product", product.sku),
@@ -142,6 +184,14 @@ def cart_json(priced: PricedCart) -> dict[str, Any]:
                 "name": coupon.name,
                 "sequenceId": sequence,
                 "calculationType": coupon.calculation_type,
+                "links": [
+                    {
+                        "title": coupon.code,
+                        "rel": "validate",
+                        "type": "application/json",
+                        "href": _api_url(f"/coupon/{tenant_code}/coupons/{coupon.code}"),
+                    }
+                ],
             }
         )
     return {
@@ -152,11 +202,15 @@ def cart_json(priced: PricedCart) -> dict[str, Any]:
         "siteCode": cart.site_code,
         "currency": cart.currency,
         "subTotalPrice": totals.sub_total,
+        "deliveryWindowId": None,
         "shipping": shipping,
         "totalUnitsCount": totals.units,
         "totalTax": totals.total_tax,
         "totalDiscount": totals.total_discount,
         "totalPrice": totals.total,
+        "taxDescription": ", ".join(t.name for t in totals.tax_lines),
+        "metadata": {"createdAt": timestamp(cart.created_at), "modifiedAt": timestamp(cart.modified_at), "mixins": {}},
+        "mixins": {},
         "cartItems": items,
         "discounts": discounts,
         "taxAggregate": {
@@ -164,4 +218,85 @@ def cart_json(priced: PricedCart) -> dict[str, Any]:
                 {"name": t.name, "rate": t.rate, "amount": t.amount, "taxable": t.taxable} for t in totals.tax_lines
             ]
         },
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Catalog: shared by live and test mode, always scoped by tenant.
+
+
+def product_queryset(*, tenant: Tenant) -> QuerySet[Product]:
+    return Product.objects.filter(tenant=tenant).select_related("tenant")
+
+
+def product_get(*, tenant: Tenant, sku: str) -> Product | None:
+    return product_queryset(tenant=tenant).filter(sku=sku).first()
+
+
+def shipping_method_queryset(*, tenant: Tenant) -> QuerySet[ShippingMethod]:
+    return ShippingMethod.objects.filter(tenant=tenant)
+
+
+def shipping_method_get(*, tenant: Tenant, method_id: str, zone_id: str) -> ShippingMethod | None:
+    return shipping_method_queryset(tenant=tenant).filter(method_id=method_id, zone_id=zone_id).first()
+
+
+def coupon_queryset(*, tenant: Tenant) -> QuerySet[Coupon]:
+    return Coupon.objects.filter(tenant=tenant)
+
+
+def coupon_get(*, tenant: Tenant, code: str) -> Coupon | None:
+    return coupon_queryset(tenant=tenant).filter(code=code).first()
+
+
+def _metadata(row) -> dict[str, str]:
+    return {"createdAt": timestamp(row.created_at), "modifiedAt": timestamp(row.modified_at)}
+
+
+def product_json(product: Product) -> dict[str, Any]:
+    """A catalog product; `id` is the sku, as in the reference's cart items."""
+    return {
+        "id": product.sku,
+        "yrn": yrn(product.tenant.code, "product:product", product.sku),
+        "sku": product.sku,
+        "name": product.name,
+        "description": product.description,
+        "unitPrice": product.unit_price,
+        "currency": product.currency,
+        "stockOnHand": product.stock_on_hand,
+        "taxCode": product.tax_code,
+        "taxRate": product.tax_rate,
+        "active": product.active,
+        "metadata": _metadata(product),
+    }
+
+
+def shipping_method_json(method: ShippingMethod) -> dict[str, Any]:
+    return {
+        "methodId": method.method_id,
+        "zoneId": method.zone_id,
+        "name": method.name,
+        "amount": method.amount,
+        "currency": method.currency,
+        "freeAbove": method.free_above,
+        "active": method.active,
+        "metadata": _metadata(method),
+    }
+
+
+def coupon_json(coupon: Coupon) -> dict[str, Any]:
+    return {
+        "code": coupon.code,
+        "name": coupon.name,
+        "discountType": coupon.discount_type,
+        "value": coupon.value,
+        "currency": coupon.currency or None,
+        "calculationType": coupon.calculation_type,
+        "validFrom": timestamp(coupon.valid_from) if coupon.valid_from else None,
+        "validTo": timestamp(coupon.valid_to) if coupon.valid_to else None,
+        "maxRedemptions": coupon.max_redemptions,
+        "redemptions": coupon.redemptions,
+        "minOrderValue": coupon.min_order_value,
+        "active": coupon.active,
+        "metadata": _metadata(coupon),
     }

@@ -12,13 +12,16 @@ class UnknownFieldsMixin:
     Mix it in before the serializer base: `class ThingInput(UnknownFieldsMixin, serializers.Serializer)`
     (or a ModelSerializer). Read-only fields count as unknown in input. Nested serializers refuse
     their own unknown keys when they use the mixin too (`addresses[0].foo`).
+    `unknown_field_messages = {"sku": "cannot be changed"}` says why a known name is refused here.
     """
+
+    unknown_field_messages: dict[str, str] = {}
 
     def to_internal_value(self, data):
         unknown = {}
         if isinstance(data, Mapping):
             unknown = {
-                key: [DrfErrorDetail("unknown field", code="unknown_field")]
+                key: [DrfErrorDetail(self.unknown_field_messages.get(key, "unknown field"), code="unknown_field")]
                 for key in data
                 if key not in self.fields or self.fields[key].read_only
             }

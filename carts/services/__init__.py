@@ -1,35 +1,79 @@
-"""Writes with business rules for the catalog and carts, and the checks they share with placement."""
+"""Writes with business rules for the catalog and carts, and the checks they share with placement.
 
-from __future__ import annotations
+`catalog` — products (guarded stock adjustments), shipping methods, coupons;
+`carts` — carts, their items, coupons and shipping method; `coupons` — coupon eligibility.
+"""
 
-from datetime import datetime
-from decimal import Decimal
+from .carts import (
+    MAX_CART_COUPONS,
+    MAX_CART_LINES,
+    MAX_ITEM_QUANTITY,
+    cart_coupon_apply,
+    cart_coupon_remove,
+    cart_get_or_create,
+    cart_item_add,
+    cart_item_remove,
+    cart_item_set_quantity,
+    cart_shipping_set,
+)
+from .catalog import (
+    CATALOG_ID_PATTERN,
+    COUPON_EDITABLE,
+    MAX_STOCK,
+    PRODUCT_EDITABLE,
+    SHIPPING_EDITABLE,
+    CouponData,
+    ProductData,
+    ShippingMethodData,
+    coupon_create,
+    coupon_delete,
+    coupon_rule_problems,
+    coupon_update,
+    is_catalog_id,
+    product_create,
+    product_delete,
+    product_problems,
+    product_stock_adjust,
+    product_update,
+    shipping_method_create,
+    shipping_method_delete,
+    shipping_method_problems,
+    shipping_method_update,
+)
+from .coupons import coupon_problem
 
-from ..errors import CartErrorCode
-from ..models import Coupon, DiscountType
-
-
-def coupon_problem(*, coupon: Coupon, sub_total: Decimal, currency: str, now: datetime) -> tuple[str, str] | None:
-    """Why `coupon` cannot be used on a cart with this subtotal now, as (code, message); None if it can.
-
-    Used when a coupon is applied to a cart and again when the cart is checked out.
-    """
-    if not coupon.active:
-        return CartErrorCode.COUPON_INACTIVE, f"coupon {coupon.code} is not active"
-    if coupon.valid_from and now < coupon.valid_from:
-        return (
-            CartErrorCode.COUPON_NOT_YET_VALID,
-            f"coupon {coupon.code} is not valid before {coupon.valid_from:%Y-%m-%d}",
-        )
-    if coupon.valid_to and now > coupon.valid_to:
-        return CartErrorCode.COUPON_EXPIRED, f"coupon {coupon.code} expired on {coupon.valid_to:%Y-%m-%d}"
-    if coupon.max_redemptions is not None and coupon.redemptions >= coupon.max_redemptions:
-        return CartErrorCode.COUPON_EXHAUSTED, f"coupon {coupon.code} has been fully redeemed"
-    if coupon.discount_type == DiscountType.FIXED and coupon.currency and coupon.currency != currency:
-        return CartErrorCode.COUPON_CURRENCY_MISMATCH, f"coupon {coupon.code} is for {coupon.currency} carts"
-    if coupon.min_order_value is not None and sub_total < coupon.min_order_value:
-        return (
-            CartErrorCode.COUPON_MINIMUM_NOT_MET,
-            f"coupon {coupon.code} needs an order value of at least {coupon.min_order_value.normalize():f}",
-        )
-    return None
+__all__ = [
+    "CATALOG_ID_PATTERN",
+    "COUPON_EDITABLE",
+    "MAX_CART_COUPONS",
+    "MAX_CART_LINES",
+    "MAX_ITEM_QUANTITY",
+    "MAX_STOCK",
+    "PRODUCT_EDITABLE",
+    "SHIPPING_EDITABLE",
+    "CouponData",
+    "ProductData",
+    "ShippingMethodData",
+    "cart_coupon_apply",
+    "cart_coupon_remove",
+    "cart_get_or_create",
+    "cart_item_add",
+    "cart_item_remove",
+    "cart_item_set_quantity",
+    "cart_shipping_set",
+    "coupon_create",
+    "coupon_delete",
+    "coupon_problem",
+    "coupon_rule_problems",
+    "coupon_update",
+    "is_catalog_id",
+    "product_create",
+    "product_delete",
+    "product_problems",
+    "product_stock_adjust",
+    "product_update",
+    "shipping_method_create",
+    "shipping_method_delete",
+    "shipping_method_problems",
+    "shipping_method_update",
+]
