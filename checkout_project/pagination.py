@@ -29,10 +29,13 @@ A view that renders its own body (e.g. JSON built by the database) takes `pagina
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -54,6 +57,28 @@ def _positive_int(raw: str | None, *, default: int) -> int | None:
         return None
     value = int(raw)
     return value if value >= 1 else None
+
+
+def count_matching(queryset: QuerySet) -> int:
+    """`X-Total-Count`: exact up to `LIST_EXACT_COUNT_LIMIT` rows; above it, cached briefly.
+
+    Counting a million rows costs far more than the page itself, so large counts are kept in the
+    shared cache for `LIST_COUNT_CACHE_SECONDS`, keyed by the query's SQL and parameters (which
+    contain the tenant, mode and every filter). A large total may therefore lag by that long.
+    """
+    unordered = queryset.order_by()
+    sql, params = unordered.query.sql_with_params()
+    key = "list-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    limit = settings.LIST_EXACT_COUNT_LIMIT
+    capped = unordered[: limit + 1].count()
+    if capped <= limit:
+        return capped
+    total = unordered.count()
+    cache.set(key, total, settings.LIST_COUNT_CACHE_SECONDS)
+    return total
 
 
 class LinkHeaderPagination(BasePagination):
@@ -119,21 +144,34 @@ class LinkHeaderPagination(BasePagination):
                     return [], f"sort direction of '{name}' must be asc or desc"
                 order_by.append(("-" if direction == "desc" else "") + whitelist[name])
         if not any(term.lstrip("-") in ("pk", "id") for term in order_by):
-            order_by.append("pk")  # unique tie-breaker: stable pages
+            # Unique tie-breaker (stable pages), in the direction of the last term so that one
+            # (tenant, ..., field, id) index serves the whole ORDER BY, forwards or backwards.
+            descending = bool(order_by) and order_by[-1].startswith("-")
+            order_by.append("-pk" if descending else "pk")
         return order_by, None
 
     # -- DRF pagination interface --------------------------------------------------------------
 
     def paginate_queryset(self, queryset: QuerySet, request, view=None) -> list[Any]:
-        """The rows of the requested page (two queries: a count, then the page when it is not empty)."""
+        """The rows of the requested page: a count (often from the cache), then the page.
+
+        Pages in the second half of the result are read backwards from the end, so a page near
+        the end costs what a page near the start costs instead of skipping every row before it.
+        """
         self.request = request
         self.page_number, self.page_size_used, order_by = self.parse(request, view)
-        ordered = queryset.order_by(*order_by)
-        self.total = ordered.count()
+        self.total = count_matching(queryset)
         offset = (self.page_number - 1) * self.page_size_used
         if offset >= self.total:
             return []
-        return list(ordered[offset : offset + self.page_size_used])
+        size = min(self.page_size_used, self.total - offset)
+        if offset > self.total // 2:
+            reverse_offset = self.total - offset - size
+            reversed_order = [term[1:] if term.startswith("-") else "-" + term for term in order_by]
+            rows = list(queryset.order_by(*reversed_order)[reverse_offset : reverse_offset + size])
+            rows.reverse()
+            return rows
+        return list(queryset.order_by(*order_by)[offset : offset + size])
 
     def get_paginated_response(self, data) -> Response:
         return Response(data, headers=self.headers())

@@ -254,6 +254,9 @@ CHECKOUT_LINK_TTL = env_int("CHECKOUT_LINK_TTL", 24 * 60 * 60)  # seconds
 ACCESS_TOKEN_TTL = env_int("ACCESS_TOKEN_TTL", 60 * 60)  # seconds
 IDEMPOTENCY_TTL = env_int("IDEMPOTENCY_TTL", 24 * 60 * 60)  # seconds
 MAX_RETRY_ATTEMPTS = env_int("MAX_RETRY_ATTEMPTS", 5)
+# X-Total-Count of list endpoints: exact up to this many rows, above it cached for a few seconds.
+LIST_EXACT_COUNT_LIMIT = env_int("LIST_EXACT_COUNT_LIMIT", 10_000)
+LIST_COUNT_CACHE_SECONDS = env_int("LIST_COUNT_CACHE_SECONDS", 10)
 # Card gateways (`paymentMethods[].provider == "payment-gateway"`), by mode. None ships for live.
 PAYMENT_GATEWAY_TEST = "checkouts.payments.test_gateway.TestGateway"
 PAYMENT_GATEWAY_LIVE = os.environ.get("PAYMENT_GATEWAY_LIVE", "")
