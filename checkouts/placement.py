@@ -33,6 +33,8 @@ from carts.selectors import cart_coupons, cart_get, cart_json, cart_price, yrn
 from carts.services import coupon_problem
 from checkout_project.errors import ApiError, ErrorDetail, ErrorType, validation_error
 from merchants.models import Tenant
+from webhooks.models import EventType
+from webhooks.services import checkout_event_emit, order_event_emit
 
 from .errors import CheckoutErrorCode
 from .models import (
@@ -506,6 +508,7 @@ def _collect_payment(*, checkout_id: str, tenant: Tenant, attempt: int) -> Place
             checkout.version += 1
             checkout.save()
             _record_attempt(checkout, attempt, AttemptOutcome.DECLINED, checkout.failure_reason)
+            checkout_event_emit(checkout=checkout, event_type=EventType.CHECKOUT_FAILED)
             error = ApiError(
                 402,
                 ErrorType.PAYMENT_DECLINED,
@@ -570,6 +573,9 @@ def _complete(checkout: Checkout, order: Order, payment: Payment, charge: Charge
     checkout.save()
     outcome = AttemptOutcome.SUCCEEDED if charge.status == ChargeStatus.SUCCEEDED else AttemptOutcome.ACCEPTED
     _record_attempt(checkout, attempt, outcome, "")
+    # Webhooks: stored in this transaction, sent after commit (webhooks.services.event_emit).
+    checkout_event_emit(checkout=checkout, event_type=EventType.CHECKOUT_COMPLETED)
+    order_event_emit(order=order, tenant=checkout.tenant)
 
 
 def _record_attempt(checkout: Checkout, number: int, outcome: str, message: str) -> None:

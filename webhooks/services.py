@@ -224,14 +224,10 @@ def order_json(order: Order, *, tenant_code: str) -> dict[str, Any]:
     }
 
 
-def order_event_emit(*, order: Order, event_type: str = EventType.ORDER_CREATED) -> Event:
-    tenant = order.tenant
-    return event_emit(
-        tenant=tenant,
-        mode=order.mode,
-        event_type=event_type,
-        data={"order": order_json(order, tenant_code=tenant.code)},
-    )
+def order_event_emit(*, order: Order, tenant: Tenant, event_type: str = EventType.ORDER_CREATED) -> Event:
+    """`order.created` with the order (`order_json`). `tenant` is the order's (already loaded)."""
+    data = {"order": order_json(order, tenant_code=tenant.code)}
+    return event_emit(tenant=tenant, mode=order.mode, event_type=event_type, data=data)
 
 
 # ---------------------------------------------------------------------------------------------

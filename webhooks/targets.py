@@ -47,9 +47,13 @@ def address_problem(address: IPAddress, *, allow_private: bool) -> str | None:
         return "is a link-local address"
     if address.is_multicast:
         return "is a multicast address"
-    if address.is_unspecified or address.is_reserved:
+    if address.is_unspecified:
         return "is a reserved address"
-    if address.is_loopback or address.is_private or not address.is_global:
+    if address.is_loopback:  # before is_reserved: ::1 lies in the reserved ::/8
+        return None if allow_private else "is a loopback or private address"
+    if address.is_reserved:
+        return "is a reserved address"
+    if address.is_private or not address.is_global:
         return None if allow_private else "is a loopback or private address"
     return None
 
