@@ -1,6 +1,9 @@
 """DRF authentication: `accessKey`/`accessSecret` headers and `Authorization: Bearer`.
 
 Both yield a `Principal` as `request.user` and `request.auth`; each costs one indexed query.
+When the request also carries a `saas-token` header, it is verified against the credential's
+tenant (no query: the tenant came with the credential) and its customer id is set on the
+Principal; a bad saas-token fails the whole request with 401.
 """
 
 from __future__ import annotations
@@ -14,10 +17,19 @@ from checkout_project.errors import ApiError, ErrorType
 
 from .models import AccessToken, ApiKey
 from .principal import Principal
+from .saas import SAAS_TOKEN_HEADER, saas_customer_id
 from .services import secret_hash, secret_matches
 
 # last_used_at is refreshed at most this often, so authentication stays one read.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def request_customer_id(request, tenant) -> str | None:
+    """The customer id of the request's saas-token for `tenant`, None without one."""
+    token = request.headers.get(SAAS_TOKEN_HEADER)
+    if token is None:
+        return None
+    return saas_customer_id(tenant=tenant, token=token)
 
 
 def unauthorized(message: str, fault: dict | None = None, scheme: str = "accessKey") -> ApiError:
@@ -52,6 +64,8 @@ class ApiKeyAuthentication(BaseAuthentication):
             mode=api_key.mode,
             scopes=frozenset(api_key.scopes),
             credential_id=f"key:{api_key.pk}",
+            customer_id=request_customer_id(request, api_key.tenant),
+            api_key_id=api_key.pk,
         )
         return principal, principal
 
@@ -91,6 +105,8 @@ class BearerTokenAuthentication(BaseAuthentication):
             mode=access_token.mode,
             scopes=frozenset(access_token.scopes),
             credential_id=f"token:{access_token.pk}",
+            customer_id=request_customer_id(request, access_token.tenant),
+            api_key_id=access_token.api_key_id,
         )
         return principal, principal
 

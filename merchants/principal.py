@@ -12,8 +12,9 @@ class Principal:
     tenant: Tenant
     mode: str
     scopes: frozenset[str]
-    credential_id: str  # "key:<pk>" or "token:<pk>", for throttling and logs
+    credential_id: str  # "key:<pk>" or "token:<pk>", for logs
     customer_id: str | None = None  # set when a valid saas-token came with the request
+    api_key_id: int | None = None  # the API key behind the credential (a token's key), for throttling
 
     is_authenticated = True
 
