@@ -11,15 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
-from django.utils import timezone
-
-from carts.errors import CartErrorCode
-from carts.models import CartStatus, Coupon, ShippingMethod
+from carts.models import ShippingMethod
 from carts.pricing import shipping_amount
-from carts.selectors import PricedCart, cart_get, cart_price
-from carts.services import coupon_problem
-from checkout_project.errors import ApiError, ErrorDetail, ErrorType, validation_error
+from carts.selectors import PricedCart, cart_price
+from carts.services import cart_coupon_apply, cart_coupon_remove
+from checkout_project.errors import ApiError, ErrorDetail, validation_error
 from merchants.models import Mode
 
 from .errors import CheckoutErrorCode
@@ -168,48 +164,18 @@ def hosted_checkout_pay(*, target: LinkTarget, order: PageOrder) -> PlacementRes
     return checkout_place(tenant=target.tenant, mode=target.mode, request=request)
 
 
-# Coupons. carts.services has no cart_coupon_apply / cart_coupon_remove yet; these are the page's
-# thin calls with the same rule placement uses (`coupon_problem`), to be replaced by them.
+# Coupons: the carts services the cart API uses, on the link's cart.
 
 
-def _open_cart_for_update(target: LinkTarget):
-    cart = cart_get(tenant=target.tenant, mode=target.mode, cart_id=target.cart.pk, for_update=True)
-    if cart is None or cart.status != CartStatus.OPEN:
-        raise ApiError(
-            409,
-            ErrorType.CONFLICT,
-            "The cart is closed",
-            [ErrorDetail("cartId", CartErrorCode.CART_CLOSED, "the cart is closed")],
-        )
-    return cart
-
-
-@transaction.atomic
 def page_coupon_apply(*, target: LinkTarget, code: str) -> None:
-    """Add a coupon to the link's cart if it can be used now (cart row locked). Idempotent."""
-    cart = _open_cart_for_update(target)
-    code = code.strip()
-    coupon = Coupon.objects.filter(tenant=target.tenant, code__iexact=code).order_by("pk").first() if code else None
-    if coupon is None:
-        raise validation_error(
-            [ErrorDetail("code", CartErrorCode.COUPON_NOT_FOUND, f"coupon {code} not found" if code else "empty")]
-        )
-    if coupon.code in cart.coupon_codes:
-        return
-    priced = cart_price(cart=cart)
-    problem = coupon_problem(
-        coupon=coupon, sub_total=priced.totals.sub_total, currency=cart.currency, now=timezone.now()
-    )
-    if problem:
-        raise validation_error([ErrorDetail("code", problem[0], problem[1])])
-    cart.coupon_codes = [*cart.coupon_codes, coupon.code]
-    cart.save(update_fields=["coupon_codes", "modified_at"])
+    """Apply a coupon to the link's cart (`carts.services.cart_coupon_apply`: locked, idempotent)."""
+    cart_coupon_apply(tenant=target.tenant, mode=target.mode, cart_id=target.cart.pk, code=code.strip())
 
 
-@transaction.atomic
 def page_coupon_remove(*, target: LinkTarget, code: str) -> None:
-    """Take a coupon off the link's cart (cart row locked). Removing an absent code is a no-op."""
-    cart = _open_cart_for_update(target)
-    if code in cart.coupon_codes:
-        cart.coupon_codes = [c for c in cart.coupon_codes if c != code]
-        cart.save(update_fields=["coupon_codes", "modified_at"])
+    """Take a coupon off the link's cart; one that is not on it any more (a second click) is fine."""
+    try:
+        cart_coupon_remove(tenant=target.tenant, mode=target.mode, cart_id=target.cart.pk, code=code)
+    except ApiError as error:
+        if error.status != 404:
+            raise

@@ -272,6 +272,7 @@ def coupon_message(kind: str) -> str:
         CartErrorCode.COUPON_EXHAUSTED: gettext("This coupon has been fully redeemed."),
         CartErrorCode.COUPON_MINIMUM_NOT_MET: gettext("Your order does not reach the minimum value for this coupon."),
         CartErrorCode.COUPON_CURRENCY_MISMATCH: gettext("This coupon cannot be used with this currency."),
+        CartErrorCode.COUPON_LIMIT_REACHED: gettext("No more coupons can be added to this order."),
     }
     return messages.get(kind, gettext("This coupon cannot be used."))
 
