@@ -43,6 +43,7 @@ class CheckoutOrderView(TenantAPIView):
         request=PlaceOrderSerializer,
         responses={200: PlaceOrderResponseSerializer},
         parameters=[IDEMPOTENCY_KEY, SAAS_TOKEN],
+        extensions={"x-error-statuses": [402, 409, 422, 503]},
     )
     def post(self, request, tenant):
         key = idempotency_key_check(request.headers.get("Idempotency-Key"))
@@ -79,6 +80,7 @@ class CheckoutRetryView(TenantAPIView):
         request=None,
         responses={200: RetryResponseSerializer},
         parameters=[SAAS_TOKEN],
+        extensions={"x-error-statuses": [402, 409, 503]},
     )
     def post(self, request, tenant, checkout_id):
         result = checkout_retry(
