@@ -11,6 +11,7 @@ def test_seed_demo_is_idempotent(capsys):
     first = capsys.readouterr().out
     assert "accessSecret: sk_test_" in first
     assert "/api/v1/checkout-link/customer-id-123" in first
+    assert "manage.py mint_saas_token demoshop customer-id-123" in first
     counts = [m.objects.count() for m in (Tenant, Product, ShippingMethod, Coupon, Cart, CartItem, ApiKey)]
 
     call_command("seed_demo")

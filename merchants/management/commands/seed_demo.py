@@ -92,6 +92,9 @@ class Command(BaseCommand):
         out.write(f"Demo tenant: {tenant.code} ({tenant.name}), currency {tenant.default_currency}")
         out.write(f"Products: {', '.join(products)}; shipping: UPS/DE, DHL/DE; coupon: THANKSGIVING10")
         out.write(f"Open test-mode cart {cart.id} for customer {DEMO_CUSTOMER}")
+        out.write(
+            f"A saas-token for that customer: .venv/bin/python manage.py mint_saas_token {DEMO_TENANT} {DEMO_CUSTOMER}"
+        )
         if new_key is not None:
             out.write("Test-mode API key (the secret is shown only now):")
             out.write(f"  accessKey:    {new_key.api_key.access_key}")
