@@ -57,7 +57,7 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "flows": {
                 "clientCredentials": {
                     "tokenUrl": "/oauth/token",
-                    "scopes": {scope: scope.label or scope.value for scope in Scope},
+                    "scopes": {scope.value: scope.label or scope.value for scope in Scope},
                 }
             },
         }
