@@ -37,9 +37,16 @@ migrate: $(RUNTIME_STAMP) var/secret_key
 seed: migrate
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 
-## run: install, migrate, load the demo tenant, collect static files, serve with gunicorn
+## run: install, migrate, load the demo tenant, collect static files, serve with gunicorn, and
+## beside it the task worker (webhooks) and, every minute, the sweeps cron runs in production
 run: seed
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	( while sleep 60; do \
+		$(RUN_ENV) $(BIN)/python manage.py expire_pending_checkouts --verbosity 0; \
+		$(RUN_ENV) $(BIN)/python manage.py deliver_due_webhooks --verbosity 0; \
+	done ) & sweeper=$$!; \
+	trap 'kill $$worker $$sweeper 2>/dev/null' EXIT; \
 	$(RUN_ENV) $(BIN)/gunicorn checkout_project.wsgi:application \
 		--bind $(HOST):$(PORT) --workers $(WORKERS) --graceful-timeout 10
 
