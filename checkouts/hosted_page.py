@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from carts.models import ShippingMethod
+from carts.models import Coupon, ShippingMethod
 from carts.pricing import shipping_amount
-from carts.selectors import PricedCart, cart_price
+from carts.selectors import PricedCart, cart_coupons, cart_price
 from carts.services import cart_coupon_apply, cart_coupon_remove
 from checkout_project.errors import ApiError, ErrorDetail, validation_error
 from merchants.models import Mode
@@ -84,11 +84,17 @@ def page_shipping_methods(*, target: LinkTarget) -> list[ShippingMethod]:
     )
 
 
-def page_cart_price(*, target: LinkTarget, method: ShippingMethod | None) -> PricedCart:
+def page_cart_coupons(*, target: LinkTarget) -> list[Coupon]:
+    return cart_coupons(cart=target.cart)
+
+
+def page_cart_price(
+    *, target: LinkTarget, method: ShippingMethod | None, coupons: list[Coupon] | None = None
+) -> PricedCart:
     """Price the cart with the shipping method the shopper picked (not saved on the cart)."""
     cart = target.cart
     cart.shipping_method = method
-    return cart_price(cart=cart)
+    return cart_price(cart=cart, coupons=coupons)
 
 
 def page_shipping_amount(*, method: ShippingMethod, priced: PricedCart) -> Decimal:

@@ -7,6 +7,7 @@ they concern. Card number and CVC are never rendered back, logged or stored.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from babel import Locale, UnknownLocaleError
@@ -20,12 +21,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from carts.models import CartStatus, ShippingMethod
+from carts.models import CartStatus, Coupon, ShippingMethod
 from checkout_project.errors import ApiError
 from merchants.models import Mode, Tenant
 
 from .hosted_page import (
     hosted_checkout_pay,
+    page_cart_coupons,
     page_cart_price,
     page_checkout_for_cart,
     page_coupon_apply,
@@ -127,11 +129,12 @@ def _show(request: HttpRequest, target: LinkTarget) -> HttpResponse:
 
 
 def _pay(request: HttpRequest, target: LinkTarget) -> HttpResponse:
-    form = _form(request, target, data=request.POST)
+    catalog = _catalog(target)
+    form = _form(request, target, catalog, data=request.POST)
     if not form.is_valid():
         form.describe_errors()
         errors = PageErrors(top=[gettext("Please check the fields marked below.")])
-        return _render(request, target, form=form, errors=errors, status=400)
+        return _render(request, target, form=form, catalog=catalog, errors=errors, status=400)
     try:
         hosted_checkout_pay(target=target, order=form.page_order(expected_total=request.POST.get("expected_total")))
     except ApiError as error:
@@ -205,10 +208,24 @@ def _default_country(locale: str) -> str:
         return ""
 
 
-def _form(request: HttpRequest, target: LinkTarget, *, data=None, initial: dict | None = None) -> CheckoutPageForm:
+@dataclass(frozen=True)
+class PageCatalog:
+    """What one request reads once: the shipping methods on offer and the cart's coupons."""
+
+    methods: list[ShippingMethod]
+    coupons: list[Coupon]
+
+
+def _catalog(target: LinkTarget) -> PageCatalog:
+    return PageCatalog(methods=page_shipping_methods(target=target), coupons=page_cart_coupons(target=target))
+
+
+def _form(
+    request: HttpRequest, target: LinkTarget, catalog: PageCatalog, *, data=None, initial: dict | None = None
+) -> CheckoutPageForm:
     locale = page_locale(target.tenant)
-    methods = page_shipping_methods(target=target)
-    base = page_cart_price(target=target, method=None)
+    methods = catalog.methods
+    base = page_cart_price(target=target, method=None, coupons=catalog.coupons)
     currency = target.cart.currency
     choices = [
         (str(m.pk), f"{m.name} · {format_money(page_shipping_amount(method=m, priced=base), currency, locale)}")
@@ -243,19 +260,21 @@ def _render(
     target: LinkTarget,
     *,
     form: CheckoutPageForm | None = None,
+    catalog: PageCatalog | None = None,
     initial: dict | None = None,
     errors: PageErrors | None = None,
     notice: str = "",
     coupon_error: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    catalog = catalog or _catalog(target)
     if form is None:
-        form = _form(request, target, initial=initial)
+        form = _form(request, target, catalog, initial=initial)
     errors = errors or PageErrors()
-    methods = page_shipping_methods(target=target)
+    methods = catalog.methods
     picked = form.data.get("shipping_method") if form.is_bound else form.initial.get("shipping_method")
     method = next((m for m in methods if str(m.pk) == str(picked)), None) or _default_method(methods, target)
-    priced = page_cart_price(target=target, method=method)
+    priced = page_cart_price(target=target, method=method, coupons=catalog.coupons)
     totals = priced.totals
     lines = [
         {

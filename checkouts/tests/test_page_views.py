@@ -2,13 +2,15 @@
 
 import logging
 import re
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core import serializers
+from django.db import connection
 from django.test import Client
 
-from carts.models import Cart, CartStatus, Coupon, Product
+from carts.models import Cart, CartItem, CartStatus, Coupon, Product
 from checkouts.models import Checkout, CheckoutAttempt, Order, Payment, PaymentStatus, TestGatewayCharge
 
 from .page_support import (
@@ -427,3 +429,46 @@ def test_paying_a_paid_cart_from_a_stale_tab_shows_the_receipt(client, cart):
     assert Order.objects.count() == 1
     coupon = client.post(f"{path}coupon/remove/", {"remove_code": "THANKSGIVING10"})
     assert coupon.status_code == 303
+
+
+def test_page_and_link_query_counts_are_bounded(client, cart, api, django_assert_max_num_queries):
+    """The page costs a fixed number of queries whatever the cart holds (no query per line)."""
+    path = page_path(cart)
+    with django_assert_max_num_queries(6):
+        assert client.get(path).status_code == 200
+    mug = Product.objects.get(tenant=cart.tenant, sku="mug")
+    CartItem.objects.create(tenant=cart.tenant, cart=cart, product=mug, quantity=2, unit_price=mug.unit_price)
+    with django_assert_max_num_queries(6):
+        assert client.get(path).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert api.get("/api/v1/checkout-link/customer-id-123").status_code == 200
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_double_submit_places_one_order(cart, shop):
+    """Two Pay clicks racing (two requests at once): one order, one charge, both answers lead to the receipt."""
+    path = page_path(cart)
+    state = page_state(Client(), path)
+    data = pay_form(shipping_method=state["shipping_method"], expected_total=state["expected_total"])
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def click():
+        try:
+            barrier.wait()
+            statuses.append(Client().post(path, data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [303, 303]
+    assert Order.objects.filter(status="success").count() == 1
+    assert Payment.objects.filter(status=PaymentStatus.SUCCESS).count() == 1
+    assert TestGatewayCharge.objects.count() == 1
+    assert Product.objects.get(pk=shop["sku3"].pk).stock_on_hand == 9
