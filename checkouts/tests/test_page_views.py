@@ -87,6 +87,7 @@ def test_security_headers_csp_and_frame_options(client, cart):
     assert "unsafe-inline" not in csp
     assert response["X-Frame-Options"] == "DENY"
     assert "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "same-origin"  # the token never leaves in a Referer
     html = response.content.decode()
     assert "<script" not in html
     assert "<style" not in html
