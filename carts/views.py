@@ -57,7 +57,9 @@ def _errors(*codes: int) -> dict[int, OpenApiResponse]:
         404: "Not found (also another tenant's or mode's resource)",
         409: "Conflict with the resource's state (see `message` and `details`)",
     }
-    return {code: OpenApiResponse(description=text[code]) for code in codes}
+    # The `Error` component is added by checkout_project.schema.add_error_responses.
+    error = {"$ref": "#/components/schemas/Error"}
+    return {code: OpenApiResponse(response=error, description=text[code]) for code in codes}
 
 
 def _parse(serializer_class, request, *, partial: bool = False) -> dict:
