@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from carts.selectors import yrn
 from checkout_project.errors import DetailType, ErrorDetail, not_found, validation_error
 from checkout_project.jsonutil import MoneyJSONEncoder
 from merchants.models import Tenant
@@ -179,9 +180,7 @@ def event_emit(*, tenant: Tenant, mode: str, event_type: str, data: dict[str, An
                 for endpoint in endpoints
             ]
         )
-        ids = [d.pk for d in deliveries if d.pk is not None] or list(
-            Delivery.objects.filter(tenant=tenant, event=event).values_list("pk", flat=True)
-        )
+        ids = [delivery.pk for delivery in deliveries]  # set by INSERT … RETURNING (PostgreSQL, SQLite)
         transaction.on_commit(partial(_deliveries_enqueue, tenant_id=tenant.pk, delivery_ids=ids))
     return event
 
@@ -198,8 +197,6 @@ def checkout_event_emit(*, checkout: Checkout, event_type: str) -> Event:
 
 def order_json(order: Order, *, tenant_code: str) -> dict[str, Any]:
     """The order as webhooks show it: ids, status, customer, totals and the ordered lines."""
-    from carts.selectors import yrn
-
     snapshot = order.snapshot or {}
     cart = snapshot.get("cart") or {}
     return {
