@@ -1,16 +1,20 @@
 """Admin for the catalog and carts. Thin: validation uses the services' rules, edits of existing rows
 go through the services, so an admin save never overwrites stock or coupon redemptions counted
-meanwhile by checkouts. Stock changes only by a signed adjustment (`product_stock_adjust`).
+meanwhile by checkouts. Stock changes only by a signed adjustment (`product_stock_adjust`): the
+change form's "Adjust stock by", or an edit of the stock column in the product list, which becomes
+the difference to the value the user saw (sent back as a hidden initial) — never a blind overwrite.
 
-Tenant scoping of the admin (staff see their own tenant) is layered on by the merchants app.
+Every admin here is tenant-scoped (`checkout_project.admin.TenantScopedAdmin`): staff see and pick
+only their own tenants' rows. Creating and deleting go through the services too; an `ApiError`
+they raise rolls the request back and is shown as an error message.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from checkout_project.errors import ApiError
+from checkout_project.admin import ReadOnlyTabularInline, TenantScopedAdmin, TenantScopedForm, copy_fields
 
 from . import services
 from .models import Cart, CartItem, Coupon, Product, ShippingMethod
@@ -27,7 +31,7 @@ _FORM_FIELDS = {
 }
 
 
-class RulesForm(forms.ModelForm):
+class RulesForm(TenantScopedForm):
     """Runs a service's `*_problems(row)` on the row as edited and shows them on the fields."""
 
     problems = staticmethod(lambda row: [])
@@ -44,22 +48,25 @@ class RulesForm(forms.ModelForm):
         return cleaned
 
 
-def _update(admin_, request, obj, form, update, editable: tuple[str, ...], **ids) -> None:
+def _update(obj, form, update, editable: tuple[str, ...], **ids) -> None:
     """Save only the edited fields through the service's update (never stock or redemptions)."""
     changes = {name: form.cleaned_data[name] for name in form.changed_data if name in editable}
     if changes:
-        try:
-            update(tenant=obj.tenant, changes=changes, **ids)
-        except ApiError as exc:
-            admin_.message_user(request, f"{obj}: {exc.message}", level=messages.ERROR)
+        update(tenant=obj.tenant, changes=changes, **ids)
 
 
-class RulesAdmin(admin.ModelAdmin):
-    """List-editable rows are validated by the same form rules as the change form."""
+def _data(data_class, obj):
+    """The service's input dataclass (ProductData, …) from the validated, unsaved admin object."""
+    return data_class(**{name: getattr(obj, name) for name in data_class.__dataclass_fields__})
 
-    def get_changelist_form(self, request, **kwargs):
-        kwargs.setdefault("form", self.form)
-        return super().get_changelist_form(request, **kwargs)
+
+class RulesAdmin(TenantScopedAdmin):
+    """List-editable rows are validated by the same form rules as the change form (the scoped
+    admin builds list forms from `form`); creating and deleting call the services."""
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("tenant"):
+            self.delete_model(request, obj)
 
 
 # -- products ---------------------------------------------------------------------------------
@@ -80,45 +87,69 @@ class ProductForm(RulesForm):
         fields = ("tenant", "sku", "name", "description", "unit_price", "currency", "stock_on_hand", "tax_code")
         fields += ("tax_rate", "active")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stock = self.fields.get("stock_on_hand")
+        if stock is not None and not self.instance._state.adding:
+            # The product list: the stock the user saw is posted back, so an edit is a delta.
+            stock.show_hidden_initial = True
+
     def clean_stock_delta(self):
         delta = self.cleaned_data.get("stock_delta") or 0
         if delta and self.instance.pk and self.instance.stock_on_hand + delta < 0:
             raise forms.ValidationError(f"Only {self.instance.stock_on_hand} on hand: stock cannot go below zero.")
         return delta
 
+    def clean(self):
+        cleaned = super().clean()
+        stock = self.fields.get("stock_on_hand")
+        if stock is not None and not self.instance._state.adding and "stock_on_hand" in self.changed_data:
+            new = cleaned.get("stock_on_hand")
+            try:
+                seen = stock.to_python(self.data.get(self.add_initial_prefix("stock_on_hand")))
+            except forms.ValidationError:
+                seen = None
+            if seen is None:
+                seen = self.initial.get("stock_on_hand")
+            if new is not None and seen is not None:
+                cleaned["stock_delta"] = (cleaned.get("stock_delta") or 0) + new - seen
+        return cleaned
+
 
 @admin.register(Product)
 class ProductAdmin(RulesAdmin):
     form = ProductForm
     list_display = ("sku", "name", "unit_price", "currency", "stock_on_hand", "tax_rate", "active", "tenant")
-    list_editable = ("unit_price", "active")
-    list_filter = ("active", "currency", "tenant")
+    list_editable = ("unit_price", "stock_on_hand", "active")
+    list_filter = ("active", "currency")
     search_fields = ("sku", "name")
     ordering = ("tenant", "sku")
     actions = ("deactivate",)
 
     def get_readonly_fields(self, request, obj=None):
-        # Identity and stock are fixed once created; stock moves by "Adjust stock by".
-        return ("tenant", "sku", "stock_on_hand", "created_at", "modified_at") if obj else ("created_at", "modified_at")
+        # Identity and stock are fixed once created (the form pins the tenant); stock moves by a delta.
+        return ("sku", "stock_on_hand", "created_at", "modified_at") if obj else ("created_at", "modified_at")
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         return fields if obj else [f for f in fields if f != "stock_delta"]
 
     def save_model(self, request, obj, form, change):
+        self.tenant_assign(request, obj)
         if not change:
-            super().save_model(request, obj, form, change)  # validated by the same rules in the form
+            product = services.product_create(
+                tenant=obj.tenant, sku=obj.sku, data=_data(services.ProductData, obj), stock_on_hand=obj.stock_on_hand
+            )
+            copy_fields(obj, product)
             return
-        _update(self, request, obj, form, services.product_update, services.PRODUCT_EDITABLE, sku=obj.sku)
+        _update(obj, form, services.product_update, services.PRODUCT_EDITABLE, sku=obj.sku)
         delta = form.cleaned_data.get("stock_delta") or 0
-        if delta:
-            try:
-                product = services.product_stock_adjust(tenant=obj.tenant, sku=obj.sku, delta=delta)
-            except ApiError as exc:  # the stock moved since the form was shown
-                self.message_user(request, exc.message, level=messages.ERROR)
-            else:
-                obj.stock_on_hand = product.stock_on_hand
+        if delta:  # guarded: 409 (shown, nothing saved) if the stock moved below what the delta takes
+            services.product_stock_adjust(tenant=obj.tenant, sku=obj.sku, delta=delta)
         obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        services.product_delete(tenant=obj.tenant, sku=obj.sku)
 
     @admin.action(description="Deactivate (stop selling) the selected products")
     def deactivate(self, request, queryset):
@@ -141,19 +172,26 @@ class ShippingMethodForm(RulesForm):
 class ShippingMethodAdmin(RulesAdmin):
     form = ShippingMethodForm
     list_display = ("method_id", "zone_id", "name", "amount", "currency", "free_above", "active", "tenant")
-    list_filter = ("active", "zone_id", "tenant")
+    list_filter = ("active", "zone_id")
     search_fields = ("method_id", "zone_id", "name")
 
     def get_readonly_fields(self, request, obj=None):
-        return ("tenant", "method_id", "zone_id", "created_at", "modified_at") if obj else ("created_at", "modified_at")
+        return ("method_id", "zone_id", "created_at", "modified_at") if obj else ("created_at", "modified_at")
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            super().save_model(request, obj, form, change)
-            return
+        self.tenant_assign(request, obj)
         ids = {"method_id": obj.method_id, "zone_id": obj.zone_id}
-        _update(self, request, obj, form, services.shipping_method_update, services.SHIPPING_EDITABLE, **ids)
+        if not change:
+            method = services.shipping_method_create(
+                tenant=obj.tenant, data=_data(services.ShippingMethodData, obj), **ids
+            )
+            copy_fields(obj, method)
+            return
+        _update(obj, form, services.shipping_method_update, services.SHIPPING_EDITABLE, **ids)
         obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        services.shipping_method_delete(tenant=obj.tenant, method_id=obj.method_id, zone_id=obj.zone_id)
 
 
 # -- coupons ----------------------------------------------------------------------------------
@@ -184,43 +222,43 @@ class CouponAdmin(RulesAdmin):
         "active",
         "tenant",
     )
-    list_filter = ("active", "discount_type", "calculation_type", "tenant")
+    list_filter = ("active", "discount_type", "calculation_type")
     search_fields = ("code", "name")
 
     def get_readonly_fields(self, request, obj=None):
         # Redemptions are counted by checkouts only.
         fixed = ("redemptions", "created_at", "modified_at")
-        return ("tenant", "code", *fixed) if obj else fixed
+        return ("code", *fixed) if obj else fixed
 
     def save_model(self, request, obj, form, change):
+        self.tenant_assign(request, obj)
         if not change:
-            super().save_model(request, obj, form, change)
+            coupon = services.coupon_create(tenant=obj.tenant, code=obj.code, data=_data(services.CouponData, obj))
+            copy_fields(obj, coupon)
             return
-        _update(self, request, obj, form, services.coupon_update, services.COUPON_EDITABLE, code=obj.code)
+        _update(obj, form, services.coupon_update, services.COUPON_EDITABLE, code=obj.code)
         obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        services.coupon_delete(tenant=obj.tenant, code=obj.code)  # also takes it off open carts
 
 
 # -- carts (read-only: carts change through the API and checkouts) ------------------------------
 
 
-class CartItemInline(admin.TabularInline):
+class CartItemInline(ReadOnlyTabularInline):
     model = CartItem
     fields = ("product", "quantity", "unit_price", "created_at")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product__tenant")
 
 
 @admin.register(Cart)
-class CartAdmin(admin.ModelAdmin):
+class CartAdmin(TenantScopedAdmin):
     list_display = ("id", "customer_id", "mode", "status", "currency", "created_at", "modified_at", "tenant")
-    list_filter = ("status", "mode", "currency", "tenant")
+    list_filter = ("status", "mode", "currency")
     search_fields = ("id", "customer_id")
     date_hierarchy = "created_at"
     list_select_related = ("tenant",)
@@ -231,3 +269,6 @@ class CartAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # carts change through the API and checkouts

@@ -89,7 +89,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "checkout_project.apps.BackOfficeAdminConfig",  # django.contrib.admin with our site (README "Admin")
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,27 +1,22 @@
 """Admin: endpoints, events, and deliveries with every attempt; a "resend" action.
 
-Staff see only their own tenants' rows (superusers see all). Endpoints are created through the
-API, which shows the secret once; the admin never shows it and cannot change the URL (the API
-runs the SSRF guard on it).
+Staff see only their own tenants' rows (superusers see all), through the shared
+`checkout_project.admin.TenantScopedAdmin`. Endpoints are created through the API, which shows the
+secret once; the admin never shows it and cannot change the URL (the API runs the SSRF guard on it).
 """
 
 from django.contrib import admin, messages
+
+from checkout_project.admin import ReadOnlyTabularInline, TenantScopedAdmin
 
 from .models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 from .services import delivery_resend
 
 
-class TenantScopedAdmin(admin.ModelAdmin):
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("tenant")
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(tenant__memberships__user=request.user)
-
-
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(TenantScopedAdmin):
     list_display = ("id", "tenant", "mode", "url", "events", "active", "created_at")
+    list_select_related = ("tenant",)
     list_filter = ("mode", "active")
     search_fields = ("id", "url", "description")
     fields = ("id", "tenant", "mode", "url", "events", "description", "active", "created_at", "modified_at")
@@ -31,16 +26,11 @@ class WebhookEndpointAdmin(TenantScopedAdmin):
         return False  # through the API: the creation answer is the only place the secret is shown
 
 
-class DeliveryAttemptInline(admin.TabularInline):
+class DeliveryAttemptInline(ReadOnlyTabularInline):
     model = DeliveryAttempt
     fields = ("number", "created_at", "status_code", "duration_ms", "error")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ("number", "id")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Delivery)
@@ -96,6 +86,7 @@ class DeliveryAdmin(TenantScopedAdmin):
 @admin.register(Event)
 class EventAdmin(TenantScopedAdmin):
     list_display = ("id", "type", "tenant", "mode", "created_at")
+    list_select_related = ("tenant",)
     list_filter = ("type", "mode")
     search_fields = ("id",)
     readonly_fields = ("id", "tenant", "mode", "type", "payload", "created_at")
