@@ -13,7 +13,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 # A local run needs a SECRET_KEY: use the environment's, else one generated once into var/.
 RUN_ENV = SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" HTTPS_ONLY="$${HTTPS_ONLY:-false}"
 
-.PHONY: run serve test lint format migrate seed clean
+.PHONY: run serve test lint format migrate seed clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,7 @@ run: seed
 	done ) & sweeper=$$!; \
 	trap 'kill $$worker $$sweeper 2>/dev/null' EXIT; \
 	$(RUN_ENV) $(BIN)/gunicorn checkout_project.wsgi:application \
-		--bind $(HOST):$(PORT) --workers $(WORKERS) --graceful-timeout 10
+		--bind $(HOST):$(PORT) --workers $(WORKERS) --graceful-timeout 10 --limit-request-line 8190
 
 ## test: the whole test suite (SQLite by default; DATABASE_URL=postgres://... for PostgreSQL)
 test: $(DEV_STAMP)
@@ -64,3 +64,10 @@ format: $(DEV_STAMP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+## bench: load 1 000 000 checkouts into PostgreSQL and measure (see bench/README.md); needs wrk
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/bench
+BENCH_CHECKOUTS ?= 1000000
+bench: $(DEV_STAMP)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	DATABASE_URL=$(BENCH_DB) bench/run.sh $(BENCH_CHECKOUTS)

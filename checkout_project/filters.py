@@ -61,7 +61,11 @@ class IsoDateTimeField(forms.Field):
             parsed = None
         if parsed is None:
             raise forms.ValidationError("must be an ISO 8601 date-time, e.g. 2024-05-01T10:00:00Z", code="invalid")
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        try:
+            # Normalised to UTC: databases refuse offsets PostgreSQL cannot represent (e.g. -20:33).
+            return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        except (OverflowError, ValueError) as exc:
+            raise forms.ValidationError("is out of the supported date range", code="invalid") from exc
 
 
 class BooleanQueryFilter(django_filters.Filter):

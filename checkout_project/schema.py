@@ -45,6 +45,7 @@ DESCRIPTIONS = {
     405: "Method not allowed",
     409: "Conflict with the resource's state",
     413: "Request body too large",
+    414: "Request line too long: answered by the HTTP server (gunicorn: 8190 bytes) before the application",
     415: "The body is not JSON",
     422: "The Idempotency-Key was used with another request",
     429: "Too many requests (see Retry-After)",
@@ -74,4 +75,6 @@ def add_error_responses(result: dict[str, Any], generator, request, public) -> d
             for status in sorted(statuses):
                 response = responses.setdefault(str(status), {"description": DESCRIPTIONS[status]})
                 response.setdefault("content", {"application/json": {"schema": ref}})
+            # The HTTP server refuses an overlong request line itself, with its own (HTML) body.
+            responses.setdefault("414", {"description": DESCRIPTIONS[414]})
     return result

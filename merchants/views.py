@@ -105,6 +105,10 @@ class AccessTokenView(APIView):
     )
     def post(self, request):
         data = request.data
+        if not hasattr(data, "getlist"):  # an empty body without a content type parses to {}
+            raise OAuthError(
+                OAuthErrorCode.INVALID_REQUEST, "send the parameters form-encoded (application/x-www-form-urlencoded)"
+            )
         for name in TOKEN_PARAMETERS:
             if len(data.getlist(name)) > 1:
                 raise OAuthError(OAuthErrorCode.INVALID_REQUEST, f"{name} must not be repeated")

@@ -270,3 +270,15 @@ def test_large_counts_are_cached_briefly(api, tenant, settings):
     assert api.get(URL, {"customerId": "customer-1"})["X-Total-Count"] == str(small)  # small: exact
     cache.clear()
     assert api.get(URL)["X-Total-Count"] == "15"
+
+
+@pytest.mark.parametrize("value", ["0385-07-03T01:59:47.601-20:33", "0001-01-01T00:00:00+05:00"])
+def test_odd_offsets_and_ancient_dates_never_reach_the_database_as_is(api, tenant, value):
+    """Found by schemathesis: PostgreSQL refuses a -20:33 offset (was a 500 on DELETE)."""
+    make_checkouts(tenant, 2)
+    response = api.delete(URL, {"modifiedFrom": value, "modifiedTo": "0125-12-26T21:31:03Z"}, QUERY_STRING="")
+    assert response.status_code in (204, 400)
+    listed = api.get(URL, {"modifiedFrom": value})
+    assert listed.status_code in (200, 400)
+    if listed.status_code == 400:
+        assert listed.json()["details"][0]["field"] == "modifiedFrom"

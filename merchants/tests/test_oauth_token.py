@@ -253,3 +253,10 @@ def test_authlib_client_gets_a_token_from_a_live_server_and_uses_it(live_server,
         wrong.fetch_token(token_url, grant_type="client_credentials", headers=last)
     assert excinfo.value.error == "invalid_client"
     wait_for_live_server_requests()
+
+
+def test_empty_body_without_content_type_is_an_oauth_error_not_a_500(client):
+    """Found by schemathesis: an empty POST parsed to {} and crashed."""
+    response = client.generic("POST", "/oauth/token", b"", content_type="")
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
