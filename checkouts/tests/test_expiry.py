@@ -168,3 +168,12 @@ def test_two_workers_sweeping_at_the_same_moment_release_the_stock_exactly_once(
     assert set(Order.objects.values_list("status", flat=True)) == {"failed"}
     assert all(Checkout.objects.get(pk=pk).version == version + 1 for pk, version in versions.items())
     assert Event.objects.filter(type="checkout.failed").count() == 8
+
+
+def test_the_sweep_runs_as_a_task(api, make_cart):
+    from checkouts.expiry import checkout_expire_pending_task
+
+    age(place_pending(api, make_cart()), 3600)
+    result = checkout_expire_pending_task.enqueue()  # the test settings' immediate backend runs it now
+    assert result.return_value == 1
+    assert stock() == 10

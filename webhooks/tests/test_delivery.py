@@ -396,3 +396,17 @@ def test_admin_shows_staff_only_their_tenants_deliveries(tenant, other_tenant, a
     assert page.status_code == 200
     assert page.context["cl"].result_count == 0
     assert Delivery.objects.count() == 1
+
+
+def test_the_tasks_run_the_same_services(tenant, httpserver, allow_private):
+    from webhooks.tasks import webhook_deliver, webhook_deliver_due
+
+    httpserver.expect_request("/hooks", method="POST").respond_with_data("ok")
+    webhook_endpoint_create(tenant=tenant, mode="test", url=httpserver.url_for("/hooks"), events=["checkout.completed"])
+    emit(tenant)
+    emit(tenant)
+    first = Delivery.objects.order_by("pk").first()
+    assert webhook_deliver.enqueue(tenant_id=tenant.pk, delivery_id=first.pk).return_value == "attempt 1: 200"
+    assert webhook_deliver.enqueue(tenant_id=tenant.pk, delivery_id=first.pk).return_value == "not due"
+    assert webhook_deliver_due.enqueue().return_value == 1
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"delivered"}
