@@ -50,12 +50,15 @@ class TenantAdmin(TenantScopedAdmin):
         try:
             currency_validate(instance.default_currency)
         except ApiError as error:
-            return error.details
+            return [ErrorDetail("defaultCurrency", d.type, d.message) for d in error.details]
         return []
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            # Only the edited columns: a passphrase rotated meanwhile is never written back.
+            changed = [name for name in form.changed_data if name in self.fields]
+            if changed:
+                obj.save(update_fields=changed)
             return
         tenant = tenant_create(code=obj.code, name=obj.name, default_currency=obj.default_currency)
         extra = {f: getattr(obj, f) for f in ("locale", "return_url", "allow_invoice")}
