@@ -70,10 +70,11 @@ class CheckoutAttemptInline(ReadOnlyTabularInline):
     ordering = ("number", "id")
 
 
-def snapshot_context(checkout: Checkout) -> dict[str, Any]:
-    """The cart snapshot (the API's cart shape) as table rows with formatted amounts."""
-    cart = checkout.cart_snapshot or {}
-    currency = cart.get("currency") or checkout.currency
+def snapshot_context(cart: dict[str, Any], *, cart_ref: str, currency: str, total: Any) -> dict[str, Any]:
+    """A cart snapshot (the API's cart shape, as checkouts and orders keep it) as table rows with
+    formatted amounts. Tolerates missing keys: snapshots are history and may predate a field."""
+    cart = cart or {}
+    currency = cart.get("currency") or currency
     lines = []
     for item in cart.get("cartItems", []):
         product = item.get("product", {})
@@ -90,7 +91,7 @@ def snapshot_context(checkout: Checkout) -> dict[str, Any]:
         )
     shipping = cart.get("shipping") or {}
     return {
-        "cart_id": cart.get("id", checkout.cart_ref),
+        "cart_id": cart.get("id", cart_ref),
         "currency": currency,
         "lines": lines,
         "discounts": [
@@ -102,7 +103,7 @@ def snapshot_context(checkout: Checkout) -> dict[str, Any]:
         "shipping": money(shipping.get("amount"), currency),
         "total_tax": money(cart.get("totalTax"), currency),
         "total_discount": money(cart.get("totalDiscount"), currency),
-        "total": money(cart.get("totalPrice", checkout.total), currency),
+        "total": money(cart.get("totalPrice", total), currency),
     }
 
 
@@ -193,7 +194,10 @@ class CheckoutAdmin(ReadOnlyAdmin):
 
     @admin.display(description="cart snapshot")
     def cart_table(self, checkout: Checkout) -> str:
-        return render_to_string("admin/checkouts/cart_snapshot.html", snapshot_context(checkout))
+        context = snapshot_context(
+            checkout.cart_snapshot, cart_ref=checkout.cart_ref, currency=checkout.currency, total=checkout.total
+        )
+        return render_to_string("admin/checkouts/cart_snapshot.html", context)
 
     @admin.display(description="addresses")
     def addresses_table(self, checkout: Checkout) -> str:
@@ -356,8 +360,8 @@ class OrderAdmin(ReadOnlyAdmin):
     @admin.display(description="lines and totals")
     def lines_table(self, order: Order) -> str:
         cart = (order.snapshot or {}).get("cart") or {}
-        proxy = Checkout(cart_snapshot=cart, cart_ref=order.cart_ref, currency=order.currency, total=order.total)
-        return render_to_string("admin/checkouts/cart_snapshot.html", snapshot_context(proxy))
+        context = snapshot_context(cart, cart_ref=order.cart_ref, currency=order.currency, total=order.total)
+        return render_to_string("admin/checkouts/cart_snapshot.html", context)
 
 
 @admin.register(Payment)

@@ -199,6 +199,10 @@ def test_tenant_filter_lists_only_my_tenants(tenant, other_tenant, worlds):
     # Someone else's tenant id in the URL filters to nothing, never to their rows.
     smuggled = client.get("/admin/checkouts/checkout/", {"tenant": other_tenant.pk})
     assert smuggled.context["cl"].result_count == 0
+    # Facet counts ("Show counts") count within the scope too.
+    facets = client.get("/admin/checkouts/checkout/", {"_facets": "True"})
+    assert facets.status_code == 200
+    assert other_tenant.code not in facets.content.decode()
 
 
 # ---------------------------------------------------------------------------------------------
