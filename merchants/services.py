@@ -209,7 +209,7 @@ def access_token_revoke(*, access_token: AccessToken) -> AccessToken:
 # --- Merchant staff (Django admin users working for one tenant) ----------------------------------
 
 MERCHANT_STAFF_GROUP = "Merchant staff"
-STAFF_APPS = ("carts", "checkouts", "merchants")
+STAFF_APPS = ("carts", "checkouts", "merchants", "webhooks")
 MODEL_ACTIONS = ("view", "add", "change", "delete")
 
 

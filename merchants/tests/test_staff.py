@@ -23,8 +23,10 @@ def test_the_group_covers_tenant_owned_models_of_our_apps():
     # Their own tenant: view and change, never create or delete merchants.
     assert {"merchants.view_tenant", "merchants.change_tenant"} <= granted
     assert not {"merchants.delete_tenant", "merchants.add_tenant"} & granted
-    # Nothing outside our three apps (no user or group management).
-    assert {g.split(".")[0] for g in granted} == {"carts", "checkouts", "merchants"}
+    # Their webhook endpoints and deliveries too (the webhooks admin is tenant-scoped).
+    assert {f"webhooks.{a}_webhookendpoint" for a in ("view", "add", "change", "delete")} <= granted
+    # Nothing outside our apps (no user or group management).
+    assert {g.split(".")[0] for g in granted} == {"carts", "checkouts", "merchants", "webhooks"}
 
 
 def test_the_group_is_idempotent():
