@@ -12,6 +12,8 @@ import re
 import time
 import uuid
 
+from django.http import HttpResponseBadRequest, JsonResponse
+
 logger = logging.getLogger("checkout.requests")
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -53,3 +55,24 @@ class RequestLogMiddleware:
             )
         )
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL byte in the path or query string is never valid here, and PostgreSQL refuses it in
+    text: answer 400 before any view turns it into a database error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query.lower() or "\x00" in query:
+            from .errors import DetailType, ErrorDetail, ErrorType, error_body
+            from .views import is_api_path
+
+            if is_api_path(request.path):
+                detail = ErrorDetail("", DetailType.INVALID_VALUE, "NUL characters are not allowed in URLs")
+                body = error_body(400, ErrorType.VALIDATION_VIOLATION, "Bad request", [detail])
+                return JsonResponse(body, status=400)
+            return HttpResponseBadRequest("NUL characters are not allowed in URLs")
+        return self.get_response(request)

@@ -18,6 +18,7 @@ from checkout_project.errors import ApiError, ErrorType
 from .models import AccessToken, ApiKey
 from .principal import Principal
 from .saas import SAAS_TOKEN_HEADER, saas_customer_id
+from .selectors import api_key_find
 from .services import secret_hash, secret_matches
 
 # last_used_at is refreshed at most this often, so authentication stays one read.
@@ -50,7 +51,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             return None
         if not access_key or not access_secret:
             raise unauthorized("Both accessKey and accessSecret headers are required")
-        api_key = ApiKey.objects.select_related("tenant").filter(access_key=access_key).first()
+        api_key = api_key_find(access_key=access_key)
         if api_key is None or not secret_matches(access_secret, api_key.secret_hash):
             # Same answer for an unknown key and a wrong secret: no key enumeration.
             raise unauthorized("Invalid access key or secret")

@@ -24,6 +24,7 @@ from checkout_project.errors import DetailType, ErrorDetail, validation_error
 
 from .errors import OAuthError, OAuthErrorCode
 from .models import ALL_SCOPES, AccessToken, ApiKey, Membership, Mode, Tenant
+from .selectors import api_key_find
 from .validators import tenant_code_problem
 
 
@@ -179,7 +180,7 @@ def access_token_issue(
         raise OAuthError(OAuthErrorCode.UNSUPPORTED_GRANT_TYPE, "only grant_type=client_credentials is supported")
     if not client_id or not client_secret:
         raise OAuthError(OAuthErrorCode.INVALID_CLIENT, "client authentication is required")
-    api_key = ApiKey.objects.select_related("tenant").filter(access_key=client_id).first()
+    api_key = api_key_find(access_key=client_id)
     if api_key is None or not secret_matches(client_secret, api_key.secret_hash):
         raise OAuthError(OAuthErrorCode.INVALID_CLIENT, "invalid client id or secret")
     if api_key.revoked_at is not None:

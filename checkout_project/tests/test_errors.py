@@ -111,3 +111,13 @@ def test_unhandled_exception_is_500_without_traceback(tenant, api_key):
     assert "secret-database-password" not in text
     assert "Traceback" not in text
     assert body["message"] == "Internal server error"
+
+
+def test_nul_bytes_in_path_query_or_json_are_400_not_500(api):
+    """Found by fuzzing: PostgreSQL refuses NUL in text, which surfaced as 500s."""
+    assert_shape(api.get("/checkout/acme/echo%00x"), 400, "validation_violation")
+    assert_shape(api.get("/checkout/acme/echo?customerId=a%00b"), 400, "validation_violation")
+    response = api.post("/checkout/acme/echo", data='{"a": {"b": ["x\\u0000"]}}', content_type="application/json")
+    assert_shape(response, 400, "validation_violation")
+    response = api.post("/checkout/acme/echo", data='{"\\u0000": 1}', content_type="application/json")
+    assert_shape(response, 400, "validation_violation")

@@ -260,3 +260,14 @@ def test_empty_body_without_content_type_is_an_oauth_error_not_a_500(client):
     response = client.generic("POST", "/oauth/token", b"", content_type="")
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"
+
+
+def test_client_id_with_a_nul_byte_is_invalid_client(client):
+    """Found by schemathesis: a NUL byte in client_id reached PostgreSQL (500)."""
+    response = client.post(
+        "/oauth/token",
+        "grant_type=client_credentials&client_id=ak_test_%00&client_secret=x",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
