@@ -37,9 +37,11 @@ server=$!
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 
 if [ "$profile" = "long" ]; then
-  examples=200; phases="examples,coverage,fuzzing,stateful"; max_time=1200
+  # Every phase, including coverage (boundary and negative cases: tens of thousands of requests).
+  examples=${FUZZ_MAX_EXAMPLES:-100}; phases="examples,coverage,fuzzing,stateful"; max_time=3600
 else
-  examples=${FUZZ_MAX_EXAMPLES:-15}; phases="examples,coverage,fuzzing"; max_time=600
+  # CI: the documented examples plus a bounded number of generated cases per operation.
+  examples=${FUZZ_MAX_EXAMPLES:-25}; phases="examples,fuzzing"; max_time=900
 fi
 mkdir -p var/schemathesis
 .venv/bin/schemathesis run "http://127.0.0.1:$port/api/schema/" \
