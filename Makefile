@@ -13,7 +13,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 # A local run needs a SECRET_KEY: use the environment's, else one generated once into var/.
 RUN_ENV = SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" HTTPS_ONLY="$${HTTPS_ONLY:-false}"
 
-.PHONY: run serve test lint format migrate seed clean bench
+.PHONY: run serve test lint format migrate seed clean bench fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,3 +71,7 @@ BENCH_CHECKOUTS ?= 1000000
 bench: $(DEV_STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	DATABASE_URL=$(BENCH_DB) bench/run.sh $(BENCH_CHECKOUTS)
+
+## fuzz: schemathesis against a live server, long profile (CI runs scripts/fuzz.sh with the bounded one)
+fuzz: $(DEV_STAMP)
+	scripts/fuzz.sh long
