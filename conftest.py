@@ -1,16 +1,29 @@
 """Shared fixtures. Settings: checkout_project.settings_test; database from DATABASE_URL."""
 
 import os
+from pathlib import Path
 
 import pytest
 from django.db import connection
+
+CHROMIUM = "/usr/bin/chromium"
+# Flags proven on these machines (shared/TESTING.md): no sandbox as root, no background network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parent / "var" / "screenshots"
 
 
 def pytest_collection_modifyitems(config, items):
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
     skip_browser = pytest.mark.skip(reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)")
     is_pg = connection.vendor == "postgresql"
-    has_browser = os.path.exists("/usr/bin/chromium")
+    has_browser = os.path.exists(CHROMIUM)
     for item in items:
         if "postgres" in item.keywords and not is_pg:
             item.add_marker(skip_pg)
@@ -59,3 +72,21 @@ def api(client, api_key):
     from django.test import Client
 
     return Client(headers=key_headers(api_key))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, one per test module."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # Playwright's sync API keeps an event loop on this thread; the tests' own ORM calls are still
+    # synchronous, so Django's async-safety check is lifted while the browser runs.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()

@@ -6,9 +6,7 @@ screenshot under var/screenshots/. Links come from the API, as a merchant's back
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 import requests
@@ -16,40 +14,13 @@ from django.conf import settings
 
 from carts.models import Cart, CartStatus, Product
 from checkouts.models import Checkout, Order, Payment
-from conftest import key_headers
+from conftest import SCREENSHOTS, key_headers
 
 from .page_support import CUSTOMER, DECLINED_CARD, GOOD_CARD, shop_cart, shop_catalog, tamper, token_issued_ago
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 375, "height": 740}
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    # Playwright's sync API keeps an event loop on this thread; the test's own ORM calls are still
-    # synchronous, so Django's async-safety check is lifted for this module only.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
 
 
 @pytest.fixture
