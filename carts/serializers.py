@@ -17,10 +17,21 @@ from .services import CATALOG_ID_PATTERN, MAX_ITEM_QUANTITY, MAX_STOCK
 MONEY = {"max_digits": 19, "decimal_places": 4}
 
 
+DB_INTEGER_MAX = 2**31 - 1  # PostgreSQL `integer`: larger values would be a database error
+
+
 class WholeNumberField(serializers.IntegerField):
-    """A JSON integer (`1` or `1.0`); strings, booleans and fractions are refused."""
+    """A JSON integer (`1` or `1.0`); strings, booleans and fractions are refused.
+
+    Bounded by the database's integer range unless the field sets tighter limits.
+    """
 
     default_error_messages = {"invalid": "must be a whole number"}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_value", DB_INTEGER_MAX)
+        kwargs.setdefault("min_value", -DB_INTEGER_MAX)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int | Decimal):
