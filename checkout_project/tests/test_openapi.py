@@ -53,3 +53,11 @@ def test_checkout_endpoints_document_headers_and_errors(schema):
     assert "Idempotency-Key" in {p["name"] for p in order["parameters"]}
     status = schema["components"]["schemas"]["CheckoutStatusEnum"]
     assert status["enum"] == ["created", "pending", "failed"]
+
+
+def test_spectacular_validate_is_clean(tmp_path):
+    """`manage.py spectacular --validate --fail-on-warn`: no warning, no error."""
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3.")
