@@ -90,3 +90,13 @@ def browser():
             chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             yield chromium
             chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (throttle windows, cached list counts)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -14,10 +14,11 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from carts.models import Cart, CartStatus
+from carts.models import Cart, CartItem, CartStatus
 from carts.selectors import cart_queryset
 from checkout_project.errors import ApiError, ErrorType
 from merchants.models import Tenant
@@ -68,12 +69,14 @@ def checkout_link_create(*, tenant: Tenant, mode: str, customer_id: str, base_ur
     Raises `ApiError` 404 "No products in cart" when the customer has no open cart or it is
     empty. Writes nothing: the link is a signature, valid until `expires_at`.
     """
+    # One query: the open cart, only if it has an item.
     cart = (
         Cart.objects.filter(tenant=tenant, mode=mode, customer_id=customer_id, status=CartStatus.OPEN)
+        .filter(Exists(CartItem.objects.filter(cart=OuterRef("pk"))))
         .only("pk", "tenant_id", "mode")
         .first()
     )
-    if cart is None or not cart.items.exists():
+    if cart is None:
         raise ApiError(404, ErrorType.NOT_FOUND, NO_PRODUCTS_MESSAGE)
     token = checkout_link_token(cart=cart)
     url = base_url.rstrip("/") + reverse("checkout-page", kwargs={"token": token})

@@ -92,21 +92,25 @@ SELECT '[' || coalesce(string_agg(doc, ',' ORDER BY n), '') || ']' FROM (
     'failureReason', NULLIF(c.failure_reason, '')
   )::text AS doc
   FROM unnest(%(ids)s::text[]) WITH ORDINALITY AS page(id, n)
-  JOIN checkouts_checkout c ON c.id = page.id AND c.tenant_id = %(tenant_id)s
+  JOIN checkouts_checkout c ON c.id = page.id AND c.tenant_id = %(tenant_id)s AND c.mode = %(mode)s
+    AND (%(customer)s::text IS NULL OR c.customer_id = %(customer)s::text)
   LEFT JOIN checkouts_order o ON o.id = c.order_id
   LEFT JOIN checkouts_payment p ON p.id = c.payment_id
 ) AS docs
 """
 
 
-def checkout_documents(*, tenant: Tenant, ids: list[str]) -> str:
-    """The JSON array text of these checkouts, in the order of `ids` (one query)."""
+def checkout_documents(*, tenant: Tenant, mode: str, ids: list[str], customer_id: str | None = None) -> str:
+    """The JSON array text of those of `ids` that are this tenant's and mode's (and customer's,
+    when given), in the order of `ids`. One query; unknown or foreign ids are simply absent."""
     if not ids:
         return "[]"
     if connection.vendor == "postgresql":
+        params = {"tenant": tenant.code, "tenant_id": tenant.pk, "mode": mode, "customer": customer_id, "ids": ids}
         with connection.cursor() as cursor:
-            cursor.execute(_PG_DOCUMENTS_SQL, {"tenant": tenant.code, "tenant_id": tenant.pk, "ids": ids})
+            cursor.execute(_PG_DOCUMENTS_SQL, params)
             return cursor.fetchone()[0]
-    by_id = {c.pk: c for c in Checkout.objects.filter(tenant=tenant, pk__in=ids).select_related("order", "payment")}
+    scoped = checkout_queryset(tenant=tenant, mode=mode, customer_id=customer_id)
+    by_id = {c.pk: c for c in scoped.filter(pk__in=ids)}
     documents = [checkout_json(by_id[pk], tenant_code=tenant.code) for pk in ids if pk in by_id]
     return json.dumps(documents, cls=MoneyJSONEncoder, separators=(",", ":"))

@@ -127,7 +127,7 @@ class CheckoutCollectionView(TenantAPIView):
     def get(self, request, tenant):
         paginator = LinkHeaderPagination()
         ids = paginator.paginate_queryset(self.filtered(request).values_list("pk", flat=True), request, self)
-        body = checkout_documents(tenant=self.tenant, ids=ids)
+        body = checkout_documents(tenant=self.tenant, mode=self.mode, ids=ids)
         return HttpResponse(body, content_type="application/json", headers=paginator.headers())
 
     @extend_schema(
@@ -146,12 +146,9 @@ class CheckoutDetailView(TenantAPIView):
 
     @extend_schema(operation_id="getCheckout", responses={200: CheckoutSchema}, parameters=[SAAS_TOKEN])
     def get(self, request, tenant, checkout_id):
-        found = (
-            checkout_queryset(tenant=self.tenant, mode=self.mode, customer_id=self.principal.customer_id)
-            .filter(pk=checkout_id)
-            .values_list("pk", flat=True)
+        documents = checkout_documents(
+            tenant=self.tenant, mode=self.mode, customer_id=self.principal.customer_id, ids=[checkout_id]
         )
-        documents = checkout_documents(tenant=self.tenant, ids=list(found))
         if documents == "[]":
             raise not_found(f"Checkout {checkout_id} not found")
         return HttpResponse(documents[1:-1], content_type="application/json")

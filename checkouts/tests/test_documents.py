@@ -32,7 +32,7 @@ def test_documents_match_checkout_json_in_order(api, tenant, make_cart):
         outcomes.append(response.status_code)
     assert outcomes == [200, 402, 503]
     ids = list(Checkout.objects.order_by("-created_at").values_list("pk", flat=True))
-    built = json.loads(checkout_documents(tenant=tenant, ids=ids))
+    built = json.loads(checkout_documents(tenant=tenant, mode="test", ids=ids))
     assert [d["id"] for d in built] == ids
     assert built == python_documents(tenant, ids)
     assert {d["status"] for d in built} == {"created", "failed", "pending"}
@@ -42,5 +42,8 @@ def test_documents_never_cross_tenants(api, tenant, other_tenant, make_cart):
     cart = make_cart()
     api.post("/checkout/acme/checkouts/order", data=json.dumps(order_body(cart.pk)), content_type="application/json")
     ids = list(Checkout.objects.values_list("pk", flat=True))
-    assert checkout_documents(tenant=other_tenant, ids=ids) == "[]"
-    assert checkout_documents(tenant=tenant, ids=[]) == "[]"
+    assert checkout_documents(tenant=other_tenant, mode="test", ids=ids) == "[]"
+    assert checkout_documents(tenant=tenant, mode="live", ids=ids) == "[]"
+    assert checkout_documents(tenant=tenant, mode="test", ids=ids, customer_id="someone-else") == "[]"
+    assert checkout_documents(tenant=tenant, mode="test", ids=ids, customer_id="123456") != "[]"
+    assert checkout_documents(tenant=tenant, mode="test", ids=[]) == "[]"

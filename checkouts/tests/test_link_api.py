@@ -192,3 +192,19 @@ def test_reference_python_sample_against_a_live_server(live_server, tenant, make
     missing = requests.get(f"{live_server.url}/api/v1/checkout-link/nobody", headers=headers, timeout=10)
     assert missing.status_code == 404
     assert missing.json()["message"] == "No products in cart"
+
+
+def test_link_costs_two_queries(db, django_assert_num_queries):
+    """The API key, then the open cart that has an item (one query)."""
+    from carts.models import Cart, CartItem, Product
+    from merchants.services import api_key_create, tenant_create
+
+    tenant = tenant_create(code="fastshop", name="Fast")
+    product = Product.objects.create(tenant=tenant, sku="a", name="a", unit_price=1, currency="EUR", stock_on_hand=1)
+    cart = Cart.objects.create(tenant=tenant, mode="test", customer_id="c1", currency="EUR")
+    CartItem.objects.create(tenant=tenant, cart=cart, product=product, quantity=1, unit_price=1)
+    key = api_key_create(tenant=tenant, mode="test")
+    client = Client(headers={"accessKey": key.api_key.access_key, "accessSecret": key.access_secret})
+    client.get("/api/v1/checkout-link/c1")  # warm up last_used_at
+    with django_assert_num_queries(2):
+        assert client.get("/api/v1/checkout-link/c1").status_code == 200

@@ -282,3 +282,10 @@ def test_odd_offsets_and_ancient_dates_never_reach_the_database_as_is(api, tenan
     assert listed.status_code in (200, 400)
     if listed.status_code == 400:
         assert listed.json()["details"][0]["field"] == "modifiedFrom"
+
+
+def test_get_one_is_a_single_query_after_authentication(api, tenant, django_assert_num_queries):
+    [checkout_id] = make_checkouts(tenant, 1)
+    api.get(f"{URL}/{checkout_id}")  # warm up: last_used_at is written at most once a minute
+    with django_assert_num_queries(2):  # the API key, then the document
+        assert api.get(f"{URL}/{checkout_id}").json()["id"] == checkout_id
