@@ -140,7 +140,6 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
-X_FRAME_OPTIONS = "DENY"
 
 WSGI_APPLICATION = "checkout_project.wsgi.application"
 

@@ -10,6 +10,7 @@ from checkout_project.errors import not_found
 from checkout_project.pagination import LinkHeaderPagination
 from merchants.models import Scope
 from merchants.permissions import HasScope
+from merchants.schema import SAAS_TOKEN_PARAMETER as SAAS_TOKEN
 
 from .filters import CheckoutFilter
 from .idempotency import idempotency_key_check, idempotent_run, request_fingerprint
@@ -25,12 +26,6 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="Same key and body within 24 h replay the first answer; same key with another body → 422; "
     "a duplicate still in flight → 409.",
-)
-SAAS_TOKEN = OpenApiParameter(
-    "saas-token",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="A logged-in customer: HS256 JWT signed with the tenant's saas passphrase (`sub` = customer id).",
 )
 
 
