@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -9,8 +10,6 @@ from checkout_project.errors import not_found
 from merchants.models import Tenant
 
 from .models import Checkout, CheckoutAttempt
-
-DELETE_BATCH_SIZE = 2000
 
 
 def _delete_ids(ids: list[str]) -> int:
@@ -30,13 +29,14 @@ def checkout_delete(*, tenant: Tenant, mode: str, checkout_id: str, customer_id:
 
 
 def checkout_delete_matching(
-    *, tenant: Tenant, mode: str, queryset: QuerySet[Checkout], batch_size: int = DELETE_BATCH_SIZE
+    *, tenant: Tenant, mode: str, queryset: QuerySet[Checkout], batch_size: int | None = None
 ) -> int:
     """Delete every checkout of `queryset` (re-scoped to this tenant and mode) in batches.
 
     Each batch is its own short transaction, holding at most `batch_size` ids in memory, so
     memory stays flat and locks stay short however many rows match. Returns the number deleted.
     """
+    batch_size = batch_size or settings.CHECKOUT_DELETE_BATCH_SIZE
     scoped = queryset.filter(tenant=tenant, mode=mode).order_by().values_list("pk", flat=True)
     deleted = 0
     while True:

@@ -289,3 +289,12 @@ def test_get_one_is_a_single_query_after_authentication(api, tenant, django_asse
     api.get(f"{URL}/{checkout_id}")  # warm up: last_used_at is written at most once a minute
     with django_assert_num_queries(2):  # the API key, then the document
         assert api.get(f"{URL}/{checkout_id}").json()["id"] == checkout_id
+
+
+def test_delete_all_works_in_batches_until_nothing_matches(api, tenant, other_tenant, settings):
+    settings.CHECKOUT_DELETE_BATCH_SIZE = 3
+    make_checkouts(tenant, 10)
+    make_checkouts(other_tenant, 4, start=100)
+    assert api.delete(URL).status_code == 204
+    assert not Checkout.objects.filter(tenant=tenant).exists()
+    assert Checkout.objects.filter(tenant=other_tenant).count() == 4
