@@ -1,6 +1,8 @@
 """Shared fixtures. Settings: checkout_project.settings_test; database from DATABASE_URL."""
 
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
         if "browser" in item.keywords and not has_browser:
             item.add_marker(skip_browser)
+
+
+def run_concurrently(count, call):
+    """Run `call(i)` on `count` threads released together; each thread closes its own connection."""
+    barrier = threading.Barrier(count)
+
+    def worker(i):
+        try:
+            barrier.wait()
+            return call(i)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(worker, range(count)))
 
 
 @pytest.fixture

@@ -1,35 +1,17 @@
 """Stock adjustments and cart creation under concurrency, on PostgreSQL (real locks and constraints)."""
 
 import json
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from carts.models import Cart, CartItem, Product
 from carts.services import cart_item_add, product_stock_adjust
 from carts.tests.factories import make_cart, make_product
 from checkout_project.errors import ApiError
-from conftest import key_headers
+from conftest import key_headers, run_concurrently
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_concurrently(count, call):
-    """Run `call(i)` on `count` threads released together; each thread closes its own connection."""
-    barrier = threading.Barrier(count)
-
-    def worker(i):
-        try:
-            barrier.wait()
-            return call(i)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(worker, range(count)))
 
 
 def test_concurrent_decrements_never_go_below_zero(tenant):

@@ -1,36 +1,18 @@
 """Placement under concurrency, on PostgreSQL (real row locks and guarded updates)."""
 
 import json
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from carts.models import Product
 from checkouts.models import Checkout, Order, Payment, TestGatewayCharge
-from conftest import key_headers
+from conftest import key_headers, run_concurrently
 
 from .helpers import order_body
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 URL = "/checkout/acme/checkouts/order"
-
-
-def run_concurrently(count, call):
-    """Run `call(i)` on `count` threads released at the same moment; each closes its connection."""
-    barrier = threading.Barrier(count)
-
-    def worker(i):
-        try:
-            barrier.wait()
-            return call(i)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(worker, range(count)))
 
 
 def test_forty_carts_racing_for_ten_units(api_key, make_cart, catalog):
