@@ -82,6 +82,7 @@ def main() -> None:
     results = {}
     with gunicorn(workers=args.workers) as (base, _):
         for name, path, hdrs in scenarios:
+            wrk(base + path, headers=hdrs, duration=2, connections=args.connections)  # warm-up, not recorded
             result = wrk(base + path, headers=hdrs, duration=args.duration, connections=args.connections)
             results[name] = result
             print(f"{name:32} {result.requests_per_second:9.0f} req/s  p50 {result.p50_ms:7.2f} ms  "
