@@ -71,7 +71,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--carts", type=int, default=6000)
     parser.add_argument("--hot-share", type=float, default=0.25, help="share of carts holding the hot product")
-    parser.add_argument("--hot-stock", type=int, default=300)
+    parser.add_argument("--hot-stock", type=int, default=150)
     parser.add_argument("--out", default=str(ROOT / "var" / "bench-placement.json"))
     args = parser.parse_args()
 
