@@ -30,8 +30,8 @@ def server_env() -> dict[str, str]:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "API_THROTTLE_RATE": "100000000/min",
             "REQUEST_LOG_LEVEL": os.environ.get("REQUEST_LOG_LEVEL", "WARNING"),
-            # As in production: one cache shared by the workers (throttles, cached list counts).
-            "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/15"),
+            # The default cache (per process); BENCH_CACHE_URL=redis://... measures a shared one.
+            "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "locmem://"),
         }
     )
     return env

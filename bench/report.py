@@ -27,7 +27,7 @@ def main() -> None:
         f"Measured {datetime.now(tz=UTC):%Y-%m-%d %H:%M} UTC on: {machine()}.",
         "",
         "Reproduce: `make bench` (or `DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench bench/run.sh 1000000`).",
-        "Server: gunicorn, 4 sync workers, `DEBUG=false`, request log at WARNING, Redis as the shared cache;"
+        "Server: gunicorn, 4 sync workers, `DEBUG=false`, request log at WARNING, the default local-memory cache;"
         " load: wrk, 2 threads, 32 connections, 2 s warm-up per endpoint before the measured run.",
         "",
     ]

@@ -262,7 +262,7 @@ MAX_RETRY_ATTEMPTS = env_int("MAX_RETRY_ATTEMPTS", 5)
 LIST_EXACT_COUNT_LIMIT = env_int("LIST_EXACT_COUNT_LIMIT", 10_000)
 LIST_COUNT_CACHE_SECONDS = env_int("LIST_COUNT_CACHE_SECONDS", 10)
 # Delete-all works in batches of this many checkouts, each its own short transaction.
-CHECKOUT_DELETE_BATCH_SIZE = env_int("CHECKOUT_DELETE_BATCH_SIZE", 5000)
+CHECKOUT_DELETE_BATCH_SIZE = env_int("CHECKOUT_DELETE_BATCH_SIZE", 2000)
 # Card gateways (`paymentMethods[].provider == "payment-gateway"`), by mode. None ships for live.
 PAYMENT_GATEWAY_TEST = "checkouts.payments.test_gateway.TestGateway"
 PAYMENT_GATEWAY_LIVE = os.environ.get("PAYMENT_GATEWAY_LIVE", "")
