@@ -1,49 +1,16 @@
 """Fixtures for placement: the reference sample cart (sku3 at 100.0, 15 % tax, UPS 10.0, a 10.0 coupon)."""
 
-from decimal import Decimal
-
 import pytest
 
-from carts.models import CalculationType, Cart, CartItem, Coupon, DiscountType, Product, ShippingMethod
+from carts.models import Cart, CartItem, Product
+
+from .page_support import shop_catalog
 
 
 @pytest.fixture
 def catalog(tenant):
     """Products, shipping and a coupon of tenant `acme`, in USD like the reference sample."""
-    sku3 = Product.objects.create(
-        tenant=tenant,
-        sku="sku3",
-        name="sku3",
-        description="sku3",
-        unit_price=Decimal("100.00"),
-        currency="USD",
-        stock_on_hand=10,
-        tax_code="A400",
-        tax_rate=Decimal("15"),
-    )
-    mug = Product.objects.create(
-        tenant=tenant,
-        sku="mug",
-        name="Mug",
-        unit_price=Decimal("12.50"),
-        currency="USD",
-        stock_on_hand=100,
-        tax_code="STD",
-        tax_rate=Decimal("19"),
-    )
-    ups = ShippingMethod.objects.create(
-        tenant=tenant, method_id="UPS", zone_id="CA", name="UPS Standard", amount=Decimal("10.00"), currency="USD"
-    )
-    coupon = Coupon.objects.create(
-        tenant=tenant,
-        code="THANKSGIVING10",
-        name="Thanks giving coupon for all orders",
-        discount_type=DiscountType.FIXED,
-        value=Decimal("10.00"),
-        currency="USD",
-        calculation_type=CalculationType.AFTER_TAX,
-    )
-    return {"sku3": sku3, "mug": mug, "ups": ups, "coupon": coupon}
+    return shop_catalog(tenant, currency="USD", zone="CA")
 
 
 @pytest.fixture

@@ -23,13 +23,16 @@ DECLINED_CARD = "4000 0000 0000 0002"
 TRANSIENT_CARD = "4000 0000 0000 0119"
 
 
-def shop_catalog(tenant: Tenant) -> dict:
+def shop_catalog(tenant: Tenant, *, currency: str = "EUR", zone: str = "DE") -> dict:
+    """The reference sample's catalog: sku3 at 100.00 with 15 % tax, a mug, UPS 10.00 (and an
+    express method), and a fixed 10.00 after-tax coupon. Placement tests use it in USD / zone CA."""
     product = Product.objects.create(
         tenant=tenant,
         sku="sku3",
         name="Reference sample product",
+        description="sku3",
         unit_price=Decimal("100.00"),
-        currency="EUR",
+        currency=currency,
         stock_on_hand=10,
         tax_code="A400",
         tax_rate=Decimal("15"),
@@ -39,16 +42,16 @@ def shop_catalog(tenant: Tenant) -> dict:
         sku="mug",
         name="Enamel mug",
         unit_price=Decimal("12.50"),
-        currency="EUR",
+        currency=currency,
         stock_on_hand=100,
         tax_code="STD",
         tax_rate=Decimal("19"),
     )
     ups = ShippingMethod.objects.create(
-        tenant=tenant, method_id="UPS", zone_id="DE", name="UPS Standard", amount=Decimal("10.00"), currency="EUR"
+        tenant=tenant, method_id="UPS", zone_id=zone, name="UPS Standard", amount=Decimal("10.00"), currency=currency
     )
     express = ShippingMethod.objects.create(
-        tenant=tenant, method_id="EXP", zone_id="DE", name="Express", amount=Decimal("25.00"), currency="EUR"
+        tenant=tenant, method_id="EXP", zone_id=zone, name="Express", amount=Decimal("25.00"), currency=currency
     )
     coupon = Coupon.objects.create(
         tenant=tenant,
@@ -56,7 +59,7 @@ def shop_catalog(tenant: Tenant) -> dict:
         name="Thanks giving coupon for all orders",
         discount_type=DiscountType.FIXED,
         value=Decimal("10.00"),
-        currency="EUR",
+        currency=currency,
         calculation_type=CalculationType.AFTER_TAX,
     )
     return {"sku3": product, "mug": mug, "ups": ups, "express": express, "coupon": coupon}
