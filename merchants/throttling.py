@@ -10,7 +10,7 @@ class FixedWindowThrottle(SimpleRateThrottle):
 
     DRF's own throttle keeps every request time of the window in one cache value and rewrites it
     on each request (thousands of floats at high rates, and lost updates between workers);
-    a counter per window is one round trip and exact across workers sharing the cache.
+    a counter per window is one round trip (`incr`) and exact across workers sharing the cache.
     """
 
     def allow_request(self, request, view):
@@ -22,12 +22,10 @@ class FixedWindowThrottle(SimpleRateThrottle):
         now = time.time()
         window = int(now // self.duration)
         key = f"{self.key}:{window}"
-        self.cache.add(key, 0, timeout=self.duration + 1)
         try:
-            count = self.cache.incr(key)
-        except ValueError:  # expired between add and incr: start the window again
-            self.cache.add(key, 1, timeout=self.duration + 1)
-            count = 1
+            count = self.cache.incr(key)  # one round trip once the window exists
+        except ValueError:  # the window's first request (or it just expired)
+            count = 1 if self.cache.add(key, 1, timeout=self.duration + 1) else self.cache.incr(key)
         self.window_ends = (window + 1) * self.duration
         self.now = now
         return count <= self.num_requests
