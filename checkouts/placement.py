@@ -247,7 +247,7 @@ def _reserve(*, tenant: Tenant, mode: str, request: PlacementRequest, saas_custo
         _take_stock(tenant=tenant, lines=lines, products=products)
         _redeem_coupons(tenant=tenant, coupons=coupons)
         if method is not None and cart.shipping_method_id != method.pk:
-            Cart.objects.filter(pk=cart.pk).update(shipping_method=method)
+            Cart.objects.filter(tenant=tenant, pk=cart.pk).update(shipping_method=method)
 
         snapshot = cart_json(priced)
         customer_id = saas_customer_id or cart.customer_id
@@ -286,7 +286,7 @@ def _reserve(*, tenant: Tenant, mode: str, request: PlacementRequest, saas_custo
             order=order,
         )
         checkout.save(force_insert=True)
-        Order.objects.filter(pk=order.pk).update(checkout_ref=checkout.pk)
+        Order.objects.filter(tenant=tenant, pk=order.pk).update(checkout_ref=checkout.pk)
         order.checkout_ref = checkout.pk
         return checkout
 
@@ -364,7 +364,10 @@ def _take_stock(*, tenant: Tenant, lines: list[_Line], products: dict[str, Produ
             stock_on_hand=F("stock_on_hand") - line.quantity
         )
         if updated != 1:
-            available = Product.objects.filter(pk=product.pk).values_list("stock_on_hand", flat=True).first() or 0
+            available = (
+                Product.objects.filter(tenant=tenant, pk=product.pk).values_list("stock_on_hand", flat=True).first()
+                or 0
+            )
             raise validation_error([_out_of_stock(line, available)])
 
 
