@@ -17,7 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
-CREDENTIALS = ROOT / "var" / "bench.json"
+# Written by bench/generate.py --out; BENCH_CREDENTIALS points at another file (another bench database).
+CREDENTIALS = Path(os.environ.get("BENCH_CREDENTIALS") or ROOT / "var" / "bench.json")
 
 
 def server_env() -> dict[str, str]:

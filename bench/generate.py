@@ -204,7 +204,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--checkouts", type=int, default=1_000_000, help="checkouts of the main tenant")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", default=str(ROOT / "var" / "bench.json"))
+    parser.add_argument("--out", default=os.environ.get("BENCH_CREDENTIALS") or str(ROOT / "var" / "bench.json"))
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/generate.py needs PostgreSQL: set DATABASE_URL=postgres://...")
