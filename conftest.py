@@ -111,9 +111,13 @@ def browser():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (throttle windows, cached list counts)."""
+    """Each test starts with an empty cache (throttle windows, cached list counts, credentials)."""
     from django.core.cache import cache
 
+    from merchants.credential_cache import credentials_forget_all
+
     cache.clear()
+    credentials_forget_all()
     yield
     cache.clear()
+    credentials_forget_all()

@@ -165,6 +165,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_PREPARED_STATEMENTS", True):
+    # Server-side binding, and psycopg prepares a statement once it ran 5 times on a connection: the
+    # hot queries then skip PostgreSQL's planner, which cost more than running them. Turn it off
+    # behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode < 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite: wait for the write lock instead of failing at once under concurrent requests.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -256,6 +261,9 @@ SPECTACULAR_SETTINGS = {
 PENDING_CHECKOUT_TTL = env_int("PENDING_CHECKOUT_TTL", 30 * 60)  # seconds
 CHECKOUT_LINK_TTL = env_int("CHECKOUT_LINK_TTL", 24 * 60 * 60)  # seconds
 ACCESS_TOKEN_TTL = env_int("ACCESS_TOKEN_TTL", 60 * 60)  # seconds
+# Each worker remembers a credential's record this long (merchants.credential_cache); revocations
+# reach the other workers within it. 0 looks every credential up on every request.
+CREDENTIAL_CACHE_SECONDS = env_int("CREDENTIAL_CACHE_SECONDS", 5)
 IDEMPOTENCY_TTL = env_int("IDEMPOTENCY_TTL", 24 * 60 * 60)  # seconds
 MAX_RETRY_ATTEMPTS = env_int("MAX_RETRY_ATTEMPTS", 5)
 # X-Total-Count of list endpoints: exact up to this many rows, above it cached for a few seconds.

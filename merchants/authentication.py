@@ -1,7 +1,8 @@
 """DRF authentication: `accessKey`/`accessSecret` headers and `Authorization: Bearer`.
 
-Both yield a `Principal` as `request.user` and `request.auth`; each costs one indexed query.
-When the request also carries a `saas-token` header, it is verified against the credential's
+Both yield a `Principal` as `request.user` and `request.auth`. The credential's record comes from
+this process's memo (`credential_cache`, a few seconds) or one indexed query; the secret and the
+expiry are checked on every request. When the request also carries a `saas-token` header, it is verified against the credential's
 tenant (no query: the tenant came with the credential) and its customer id is set on the
 Principal; a bad saas-token fails the whole request with 401.
 """
@@ -15,6 +16,7 @@ from rest_framework.authentication import BaseAuthentication
 
 from checkout_project.errors import ApiError, ErrorType
 
+from . import credential_cache
 from .models import AccessToken, ApiKey
 from .principal import Principal
 from .saas import SAAS_TOKEN_HEADER, saas_customer_id
@@ -51,7 +53,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             return None
         if not access_key or not access_secret:
             raise unauthorized("Both accessKey and accessSecret headers are required")
-        api_key = api_key_find(access_key=access_key)
+        api_key = credential_cache.api_keys.get(access_key, lambda: api_key_find(access_key=access_key))
         if api_key is None or not secret_matches(access_secret, api_key.secret_hash):
             # Same answer for an unknown key and a wrong secret: no key enumeration.
             raise unauthorized("Invalid access key or secret")
@@ -60,6 +62,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         now = timezone.now()
         if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
             ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+            api_key.last_used_at = now  # the remembered record too, so the next request does not write
         principal = Principal(
             tenant=api_key.tenant,
             mode=api_key.mode,
@@ -87,8 +90,10 @@ class BearerTokenAuthentication(BaseAuthentication):
         token = token.strip()
         if not token:
             raise self.invalid()
-        access_token = (
-            AccessToken.objects.select_related("tenant", "api_key").filter(token_hash=secret_hash(token)).first()
+        token_hash = secret_hash(token)
+        access_token = credential_cache.access_tokens.get(
+            token_hash,
+            lambda: AccessToken.objects.select_related("tenant", "api_key").filter(token_hash=token_hash).first(),
         )
         if access_token is None or access_token.revoked_at or access_token.api_key.revoked_at:
             raise self.invalid()

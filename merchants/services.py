@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from checkout_project.errors import DetailType, ErrorDetail, validation_error
 
+from . import credential_cache
 from .errors import OAuthError, OAuthErrorCode
 from .models import ALL_SCOPES, AccessToken, ApiKey, Membership, Mode, Tenant
 from .selectors import api_key_find
@@ -88,9 +89,12 @@ def tenant_create(*, code: str, name: str, default_currency: str = "EUR") -> Ten
 
 
 def tenant_rotate_saas_passphrase(*, tenant: Tenant) -> Tenant:
-    """Give the tenant a new saas passphrase: every saas-token signed with the old one stops working at once."""
+    """Give the tenant a new saas passphrase: saas-tokens signed with the old one stop working at once
+    in this process and within CREDENTIAL_CACHE_SECONDS in the others (the tenant is remembered
+    with its credentials)."""
     tenant.saas_passphrase = generate_saas_passphrase()
     tenant.save(update_fields=["saas_passphrase"])
+    credential_cache.credentials_forget_all()
     return tenant
 
 
@@ -123,6 +127,9 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
     AccessToken.objects.filter(tenant_id=api_key.tenant_id, api_key=api_key, revoked_at__isnull=True).update(
         revoked_at=api_key.revoked_at
     )
+    # At once in this process; within CREDENTIAL_CACHE_SECONDS in the others.
+    credential_cache.api_keys.forget(api_key.access_key)
+    credential_cache.access_tokens.clear()
     return api_key
 
 
@@ -204,6 +211,7 @@ def access_token_revoke(*, access_token: AccessToken) -> AccessToken:
     if access_token.revoked_at is None:
         access_token.revoked_at = timezone.now()
         access_token.save(update_fields=["revoked_at"])
+    credential_cache.access_tokens.forget(access_token.token_hash)
     return access_token
 
 

@@ -107,7 +107,7 @@ def server(cli_env, tmp_path):
         process = subprocess.Popen(  # noqa: S603 - our own interpreter
             [sys.executable, "-m", "gunicorn", "checkout_project.wsgi:application", "--bind", f"127.0.0.1:{port}"],
             cwd=ROOT,
-            env=cli_env,
+            env=cli_env | {"CREDENTIAL_CACHE_SECONDS": "1"},  # revocations from the CLI arrive within 1 s
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
@@ -158,6 +158,7 @@ def test_from_nothing_to_an_authenticated_request(cli_env, server):
 
     revoked = manage_json(cli_env, "revoke_api_key", key["accessKey"])
     assert revoked["accessKey"] == key["accessKey"]
+    time.sleep(1.1)  # the server remembers credentials for CREDENTIAL_CACHE_SECONDS
     assert requests.get(listing, headers=headers, timeout=30).status_code == 401
     assert requests.get(listing, headers=bearer, timeout=30).status_code == 401
 
