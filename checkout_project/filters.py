@@ -82,6 +82,8 @@ class QueryFilterSet(django_filters.FilterSet):
     @classmethod
     def apply(cls, request, queryset: QuerySet) -> QuerySet:
         params = request.query_params if hasattr(request, "query_params") else request.GET
+        if not any(name in params for name in cls.base_filters):
+            return queryset  # nothing to filter by: skip building the filter form
         filterset = cls(data=params, queryset=queryset, request=request)
         if not filterset.is_valid():
             raise validation_error(

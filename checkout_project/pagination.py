@@ -30,8 +30,11 @@ A view that renders its own body (e.g. JSON built by the database) takes `pagina
 from __future__ import annotations
 
 import hashlib
+import random
 import re
+import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -60,25 +63,50 @@ def _positive_int(raw: str | None, *, default: int) -> int | None:
 
 
 def count_matching(queryset: QuerySet) -> int:
-    """`X-Total-Count`: exact up to `LIST_EXACT_COUNT_LIMIT` rows; above it, cached briefly.
+    """`X-Total-Count`: exact up to `LIST_EXACT_COUNT_LIMIT` rows; above it, from the cache.
 
-    Counting a million rows costs far more than the page itself, so large counts are kept in the
-    shared cache for `LIST_COUNT_CACHE_SECONDS`, keyed by the query's SQL and parameters (which
-    contain the tenant, mode and every filter). A large total may therefore lag by that long.
+    Counting a million rows costs far more than the page itself, so a large count is kept in the
+    cache, keyed by the query's SQL and parameters (which contain the tenant, mode and every
+    filter). It is fresh for about `LIST_COUNT_CACHE_SECONDS` (± 20 %, so that workers do not all
+    recount at the same moment); once stale, one request recounts while the others keep answering
+    the stale figure. A large total may therefore lag by that long, rarely twice as long.
     """
     unordered = queryset.order_by()
-    sql, params = unordered.query.sql_with_params()
-    key = "list-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    key = count_cache_key(unordered)
     cached = cache.get(key)
+    now = _clock()
     if cached is not None:
-        return cached
+        total, fresh_until = cached
+        if now < fresh_until or not cache.add(key + ":recount", 1, timeout=60):
+            return total  # fresh, or another request is recounting it
     limit = settings.LIST_EXACT_COUNT_LIMIT
-    capped = unordered[: limit + 1].count()
+    capped = unordered[: limit + 1].count() if cached is None else limit + 1  # was large a moment ago
     if capped <= limit:
         return capped
     total = unordered.count()
-    cache.set(key, total, settings.LIST_COUNT_CACHE_SECONDS)
+    seconds = settings.LIST_COUNT_CACHE_SECONDS
+    fresh_until = now + seconds * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not a secret
+    cache.set(key, (total, fresh_until), timeout=seconds * 10 + 60)
+    cache.delete(key + ":recount")
     return total
+
+
+_clock = time.time  # the tests move it
+
+
+def count_cache_key(queryset: QuerySet) -> str:
+    """The cache key of a list's count: its SQL and parameters, so tenant, mode and filters."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    return "list-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PageSlice:
+    """The requested page as an unevaluated queryset; `reversed` pages were read from the end and
+    come back in reverse order (reverse them again, or let the database do it)."""
+
+    queryset: QuerySet
+    reversed: bool
 
 
 class LinkHeaderPagination(BasePagination):
@@ -153,7 +181,18 @@ class LinkHeaderPagination(BasePagination):
     # -- DRF pagination interface --------------------------------------------------------------
 
     def paginate_queryset(self, queryset: QuerySet, request, view=None) -> list[Any]:
-        """The rows of the requested page: a count (often from the cache), then the page.
+        """The rows of the requested page: a count (often from the cache), then the page."""
+        page = self.page_queryset(queryset, request, view)
+        if page is None:
+            return []
+        rows = list(page.queryset)
+        if page.reversed:
+            rows.reverse()
+        return rows
+
+    def page_queryset(self, queryset: QuerySet, request, view=None) -> PageSlice | None:
+        """The requested page as a sliced queryset, not run yet (None when past the end), so a view
+        can fold it into the query that renders the page.
 
         Pages in the second half of the result are read backwards from the end, so a page near
         the end costs what a page near the start costs instead of skipping every row before it.
@@ -163,15 +202,13 @@ class LinkHeaderPagination(BasePagination):
         self.total = count_matching(queryset)
         offset = (self.page_number - 1) * self.page_size_used
         if offset >= self.total:
-            return []
+            return None
         size = min(self.page_size_used, self.total - offset)
         if offset > self.total // 2:
             reverse_offset = self.total - offset - size
             reversed_order = [term[1:] if term.startswith("-") else "-" + term for term in order_by]
-            rows = list(queryset.order_by(*reversed_order)[reverse_offset : reverse_offset + size])
-            rows.reverse()
-            return rows
-        return list(queryset.order_by(*order_by)[offset : offset + size])
+            return PageSlice(queryset.order_by(*reversed_order)[reverse_offset : reverse_offset + size], reversed=True)
+        return PageSlice(queryset.order_by(*order_by)[offset : offset + size], reversed=False)
 
     def get_paginated_response(self, data) -> Response:
         return Response(data, headers=self.headers())

@@ -63,11 +63,13 @@ def checkout_json(checkout: Checkout, *, tenant_code: str) -> dict[str, Any]:
 
 # The same document as `checkout_json`, built by PostgreSQL so the view passes text straight
 # through (no ORM objects, no Python JSON encoding). Kept equal to `checkout_json` by a test.
+# `{page}` is where the ids come from, in page order: a text[] parameter, or the page's own id
+# query (`ARRAY(SELECT id ... ORDER BY ... LIMIT ...)`), so that a list page is one query.
 _PG_DOCUMENTS_SQL = """
-SELECT '[' || coalesce(string_agg(doc, ',' ORDER BY n), '') || ']' FROM (
+SELECT '[' || coalesce(string_agg(doc, ',' ORDER BY n {direction}), '') || ']' FROM (
   SELECT page.n, json_build_object(
     'id', c.id,
-    'yrn', 'urn:yaas:hybris:checkout:checkoutId:' || %(tenant)s || ';' || c.id,
+    'yrn', 'urn:yaas:hybris:checkout:checkoutId:' || %s || ';' || c.id,
     'paymentMethods', (SELECT coalesce(json_agg(m - 'customAttributes'), '[]'::json)
                        FROM jsonb_array_elements(c.payment_methods) AS m),
     'payment', CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object(
@@ -76,7 +78,7 @@ SELECT '[' || coalesce(string_agg(doc, ',' ORDER BY n), '') || ']' FROM (
         'currency', p.currency, 'transactionId', p.transaction_id, 'paymentMethod', p.method,
         'lastFour', p.card_last4) END,
     'order', CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object(
-        'orderId', o.id, 'status', o.status, 'yrn', 'urn:yaas:hybris:order:order:' || %(tenant)s || ';' || o.id) END,
+        'orderId', o.id, 'status', o.status, 'yrn', 'urn:yaas:hybris:order:order:' || %s || ';' || o.id) END,
     'coupons', c.coupons,
     'status', c.status,
     'retryAttempts', c.retry_attempts,
@@ -91,25 +93,50 @@ SELECT '[' || coalesce(string_agg(doc, ',' ORDER BY n), '') || ']' FROM (
     'checkoutCompleted', c.checkout_completed,
     'failureReason', NULLIF(c.failure_reason, '')
   )::text AS doc
-  FROM unnest(%(ids)s::text[]) WITH ORDINALITY AS page(id, n)
-  JOIN checkouts_checkout c ON c.id = page.id AND c.tenant_id = %(tenant_id)s AND c.mode = %(mode)s
-    AND (%(customer)s::text IS NULL OR c.customer_id = %(customer)s::text)
+  FROM unnest({page}) WITH ORDINALITY AS page(id, n)
+  JOIN checkouts_checkout c ON c.id = page.id AND c.tenant_id = %s AND c.mode = %s{customer}
   LEFT JOIN checkouts_order o ON o.id = c.order_id
   LEFT JOIN checkouts_payment p ON p.id = c.payment_id
 ) AS docs
 """
 
 
-def checkout_documents(*, tenant: Tenant, mode: str, ids: list[str], customer_id: str | None = None) -> str:
-    """The JSON array text of those of `ids` that are this tenant's and mode's (and customer's,
-    when given), in the order of `ids`. One query; unknown or foreign ids are simply absent."""
-    if not ids:
+def checkout_documents(
+    *,
+    tenant: Tenant,
+    mode: str,
+    ids: list[str] | None = None,
+    page: QuerySet | None = None,
+    page_reversed: bool = False,
+    customer_id: str | None = None,
+) -> str:
+    """The JSON array text of the checkouts named by `ids`, or by `page` (a sliced queryset of
+    checkout ids; `page_reversed` when it reads the page backwards), in that order, keeping only
+    this tenant's and mode's (and customer's, when given): unknown or foreign ids are simply
+    absent. One query either way: the page's id query runs inside the document query."""
+    if page is None and not ids:
         return "[]"
     if connection.vendor == "postgresql":
-        params = {"tenant": tenant.code, "tenant_id": tenant.pk, "mode": mode, "customer": customer_id, "ids": ids}
+        if page is not None:
+            page_sql, page_params = page.query.sql_with_params()
+            source, source_params = f"ARRAY({page_sql})", list(page_params)
+        else:
+            source, source_params = "%s::text[]", [list(ids)]
+        sql = _PG_DOCUMENTS_SQL.format(
+            page=source,
+            direction="DESC" if page is not None and page_reversed else "ASC",
+            customer="" if customer_id is None else " AND c.customer_id = %s",
+        )
+        params = [tenant.code, tenant.code, *source_params, tenant.pk, mode]
+        if customer_id is not None:
+            params.append(customer_id)
         with connection.cursor() as cursor:
-            cursor.execute(_PG_DOCUMENTS_SQL, params)
+            cursor.execute(sql, params)
             return cursor.fetchone()[0]
+    if page is not None:
+        ids = list(page)
+        if page_reversed:
+            ids.reverse()
     scoped = checkout_queryset(tenant=tenant, mode=mode, customer_id=customer_id)
     by_id = {c.pk: c for c in scoped.filter(pk__in=ids)}
     documents = [checkout_json(by_id[pk], tenant_code=tenant.code) for pk in ids if pk in by_id]

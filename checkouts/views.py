@@ -121,8 +121,12 @@ class CheckoutCollectionView(TenantAPIView):
     )
     def get(self, request, tenant):
         paginator = LinkHeaderPagination()
-        ids = paginator.paginate_queryset(self.filtered(request).values_list("pk", flat=True), request, self)
-        body = checkout_documents(tenant=self.tenant, mode=self.mode, ids=ids)
+        page = paginator.page_queryset(self.filtered(request).values_list("pk", flat=True), request, self)
+        body = (
+            "[]"
+            if page is None
+            else checkout_documents(tenant=self.tenant, mode=self.mode, page=page.queryset, page_reversed=page.reversed)
+        )
         return HttpResponse(body, content_type="application/json", headers=paginator.headers())
 
     @extend_schema(

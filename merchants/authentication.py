@@ -2,9 +2,9 @@
 
 Both yield a `Principal` as `request.user` and `request.auth`. The credential's record comes from
 this process's memo (`credential_cache`, a few seconds) or one indexed query; the secret and the
-expiry are checked on every request. When the request also carries a `saas-token` header, it is verified against the credential's
-tenant (no query: the tenant came with the credential) and its customer id is set on the
-Principal; a bad saas-token fails the whole request with 401.
+expiry are checked on every request. When the request also carries a `saas-token` header, it is
+verified against the credential's tenant (no query: the tenant came with the credential) and its
+customer id is set on the Principal; a bad saas-token fails the whole request with 401.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from django.conf import settings
 T = TypeVar("T")
 
 MAX_ENTRIES = 10_000
+_clock = time.monotonic  # the tests move it
 
 
 class CredentialCache:
@@ -34,7 +35,7 @@ class CredentialCache:
         ttl = settings.CREDENTIAL_CACHE_SECONDS
         if ttl <= 0:
             return load()
-        now = time.monotonic()
+        now = _clock()
         entry = self._entries.get(key)
         if entry is not None and entry[0] > now:
             return entry[1]  # type: ignore[return-value]

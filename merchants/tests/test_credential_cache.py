@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("merchants.tests.urls")]
 def clock(monkeypatch):
     """The memo's monotonic clock, moved by hand."""
     now = [time.monotonic()]
-    monkeypatch.setattr(credential_cache.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(credential_cache, "_clock", lambda: now[0])
     return now
 
 
