@@ -4,6 +4,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import connection
 from django.test import Client
 from requests.utils import parse_header_links
 
@@ -186,8 +187,10 @@ def test_page_past_the_end_is_empty_with_prev(api, tenant):
 def test_a_list_page_is_the_count_and_one_query_at_16_and_200(api, tenant, django_assert_num_queries):
     make_checkouts(tenant, 210)
     api.get(URL)  # warm up: the key is looked up (then remembered), last_used_at written
+    # The count, then the page's ids and documents in one query (two on SQLite, which builds them in Python).
+    queries = 2 if connection.vendor == "postgresql" else 3
     for size, number in ((16, 1), (200, 1), (16, 13)):  # page 13 of 14 is read from the end
-        with django_assert_num_queries(2):  # the count, then the page's ids and documents in one
+        with django_assert_num_queries(queries):
             page = ids_of(api.get(URL, {"pageSize": size, "pageNumber": number}))
         assert page == expected(tenant)[(number - 1) * size : number * size]
 
