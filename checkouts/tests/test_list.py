@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from requests.utils import parse_header_links
 
-from checkouts.models import Checkout, Order
+from checkouts.models import Checkout, CheckoutAttempt, Order
 from checkouts.selectors import checkout_queryset
 from conftest import key_headers
 
@@ -325,4 +325,22 @@ def test_delete_all_works_in_batches_until_nothing_matches(api, tenant, other_te
     make_checkouts(other_tenant, 4, start=100)
     assert api.delete(URL).status_code == 204
     assert not Checkout.objects.filter(tenant=tenant).exists()
+    assert Checkout.objects.filter(tenant=other_tenant).count() == 4
+
+
+def test_delete_all_batches_step_over_equal_creation_times(api, tenant, other_tenant, settings):
+    """Batches continue after the last deleted (created_at, id): rows sharing a creation time are
+    neither skipped nor deleted twice, with or without a filter, and attempts go with them."""
+    settings.CHECKOUT_DELETE_BATCH_SIZE = 3
+    mine = make_checkouts(tenant, 11)
+    make_checkouts(other_tenant, 4, start=100)
+    Checkout.objects.update(created_at=BASE_TIME)  # every row, both tenants, the same instant
+    for checkout_id in mine:
+        CheckoutAttempt.objects.create(tenant=tenant, checkout_id=checkout_id, number=0, outcome="succeeded")
+    customer_1 = set(expected(tenant, customer_id="customer-1"))
+    assert api.delete(URL, QUERY_STRING="customerId=customer-1").status_code == 204
+    assert set(expected(tenant)) == set(mine) - customer_1
+    assert api.delete(URL).status_code == 204
+    assert not Checkout.objects.filter(tenant=tenant).exists()
+    assert not CheckoutAttempt.objects.filter(tenant=tenant).exists()
     assert Checkout.objects.filter(tenant=other_tenant).count() == 4
