@@ -63,42 +63,71 @@ def checkout_json(checkout: Checkout, *, tenant_code: str) -> dict[str, Any]:
 
 # The same document as `checkout_json`, built by PostgreSQL so the view passes text straight
 # through (no ORM objects, no Python JSON encoding). Kept equal to `checkout_json` by a test.
-# `{page}` is where the ids come from, in page order: a text[] parameter, or the page's own id
-# query (`ARRAY(SELECT id ... ORDER BY ... LIMIT ...)`), so that a list page is one query.
-_PG_DOCUMENTS_SQL = """
-SELECT '[' || coalesce(string_agg(doc, ',' ORDER BY n {direction}), '') || ']' FROM (
-  SELECT page.n, json_build_object(
-    'id', c.id,
-    'yrn', 'urn:yaas:hybris:checkout:checkoutId:' || %s || ';' || c.id,
-    'paymentMethods', (SELECT coalesce(json_agg(m - 'customAttributes'), '[]'::json)
-                       FROM jsonb_array_elements(c.payment_methods) AS m),
-    'payment', CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object(
-        'paymentId', p.provider, 'status', p.status,
-        'paidAmount', CASE WHEN p.status = 'success' THEN p.amount::float8 ELSE 0 END,
-        'currency', p.currency, 'transactionId', p.transaction_id, 'paymentMethod', p.method,
-        'lastFour', p.card_last4) END,
-    'order', CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object(
-        'orderId', o.id, 'status', o.status, 'yrn', 'urn:yaas:hybris:order:order:' || %s || ';' || o.id) END,
-    'coupons', c.coupons,
-    'status', c.status,
-    'retryAttempts', c.retry_attempts,
-    'addresses', c.addresses,
-    'customer', c.customer,
-    'metadata', json_build_object(
-        'createdAt', to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'modifiedAt', to_char(c.modified_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'version', c.version),
-    'cart', c.cart_snapshot,
-    'orderCreated', c.order_created,
-    'checkoutCompleted', c.checkout_completed,
-    'failureReason', NULLIF(c.failure_reason, '')
-  )::text AS doc
-  FROM unnest({page}) WITH ORDINALITY AS page(id, n)
-  JOIN checkouts_checkout c ON c.id = page.id AND c.tenant_id = %s AND c.mode = %s{customer}
-  LEFT JOIN checkouts_order o ON o.id = c.order_id
-  LEFT JOIN checkouts_payment p ON p.id = c.payment_id
+# Its two %s are the tenant code (for the yrns).
+_PG_DOCUMENT = """json_build_object(
+  'id', c.id,
+  'yrn', 'urn:yaas:hybris:checkout:checkoutId:' || %s || ';' || c.id,
+  'paymentMethods', (SELECT coalesce(json_agg(m - 'customAttributes'), '[]'::json)
+                     FROM jsonb_array_elements(c.payment_methods) AS m),
+  'payment', CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object(
+      'paymentId', p.provider, 'status', p.status,
+      'paidAmount', CASE WHEN p.status = 'success' THEN p.amount::float8 ELSE 0 END,
+      'currency', p.currency, 'transactionId', p.transaction_id, 'paymentMethod', p.method,
+      'lastFour', p.card_last4) END,
+  'order', CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object(
+      'orderId', o.id, 'status', o.status, 'yrn', 'urn:yaas:hybris:order:order:' || %s || ';' || o.id) END,
+  'coupons', c.coupons,
+  'status', c.status,
+  'retryAttempts', c.retry_attempts,
+  'addresses', c.addresses,
+  'customer', c.customer,
+  'metadata', json_build_object(
+      'createdAt', to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'modifiedAt', to_char(c.modified_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'version', c.version),
+  'cart', c.cart_snapshot,
+  'orderCreated', c.order_created,
+  'checkoutCompleted', c.checkout_completed,
+  'failureReason', NULLIF(c.failure_reason, '')
+)::text"""
+_PG_SCOPE = "c.tenant_id = %s AND c.mode = %s{customer}"
+_PG_JOINS = """
+LEFT JOIN checkouts_order o ON o.id = c.order_id
+LEFT JOIN checkouts_payment p ON p.id = c.payment_id"""
+
+# One checkout by id. Its own statement, because PostgreSQL keeps one generic plan for it once
+# prepared, while it plans the page form below anew on every run (0.1 ms against 0.7 ms).
+_PG_ONE_SQL = f"SELECT {_PG_DOCUMENT} FROM checkouts_checkout c {_PG_JOINS} WHERE c.id = %s AND {_PG_SCOPE}"  # noqa: S608
+
+# Many, in page order. `{{page}}` is where the ids come from: a text[] parameter, or the page's own
+# id query (`ARRAY(SELECT id ... ORDER BY ... LIMIT ...)`), so that a list page is one query.
+_PG_DOCUMENTS_SQL = f"""
+SELECT '[' || coalesce(string_agg(doc, ',' ORDER BY n {{direction}}), '') || ']' FROM (
+  SELECT page.n, {_PG_DOCUMENT} AS doc
+  FROM unnest({{page}}) WITH ORDINALITY AS page(id, n)
+  JOIN checkouts_checkout c ON c.id = page.id AND {_PG_SCOPE}
+  {_PG_JOINS}
 ) AS docs
-"""
+"""  # noqa: S608 - constants only; every value is a parameter
+
+
+def _customer_clause(customer_id: str | None) -> str:
+    return "" if customer_id is None else " AND c.customer_id = %s"
+
+
+def checkout_document(*, tenant: Tenant, mode: str, checkout_id: str, customer_id: str | None = None) -> str | None:
+    """The JSON text of one checkout of this tenant and mode (and customer, when given); None if
+    there is none. One query."""
+    if connection.vendor != "postgresql":
+        many = checkout_documents(tenant=tenant, mode=mode, ids=[checkout_id], customer_id=customer_id)
+        return None if many == "[]" else many[1:-1]
+    params = [tenant.code, tenant.code, checkout_id, tenant.pk, mode]
+    if customer_id is not None:
+        params.append(customer_id)
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_ONE_SQL.format(customer=_customer_clause(customer_id)), params)
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def checkout_documents(
@@ -125,7 +154,7 @@ def checkout_documents(
         sql = _PG_DOCUMENTS_SQL.format(
             page=source,
             direction="DESC" if page is not None and page_reversed else "ASC",
-            customer="" if customer_id is None else " AND c.customer_id = %s",
+            customer=_customer_clause(customer_id),
         )
         params = [tenant.code, tenant.code, *source_params, tenant.pk, mode]
         if customer_id is not None:

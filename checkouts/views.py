@@ -16,7 +16,7 @@ from .filters import CheckoutFilter
 from .idempotency import idempotency_key_check, idempotent_run, request_fingerprint
 from .placement import PlacementRequest, checkout_place, checkout_retry
 from .schema import CheckoutSchema
-from .selectors import checkout_documents, checkout_queryset
+from .selectors import checkout_document, checkout_documents, checkout_queryset
 from .serializers import PlaceOrderResponseSerializer, PlaceOrderSerializer, RetryResponseSerializer
 from .services import checkout_delete, checkout_delete_matching
 
@@ -145,12 +145,12 @@ class CheckoutDetailView(TenantAPIView):
 
     @extend_schema(operation_id="getCheckout", responses={200: CheckoutSchema}, parameters=[SAAS_TOKEN])
     def get(self, request, tenant, checkout_id):
-        documents = checkout_documents(
-            tenant=self.tenant, mode=self.mode, customer_id=self.principal.customer_id, ids=[checkout_id]
+        document = checkout_document(
+            tenant=self.tenant, mode=self.mode, checkout_id=checkout_id, customer_id=self.principal.customer_id
         )
-        if documents == "[]":
+        if document is None:
             raise not_found(f"Checkout {checkout_id} not found")
-        return HttpResponse(documents[1:-1], content_type="application/json")
+        return HttpResponse(document, content_type="application/json")
 
     @extend_schema(operation_id="deleteCheckout", responses={204: None}, parameters=[SAAS_TOKEN])
     def delete(self, request, tenant, checkout_id):

@@ -6,7 +6,7 @@ import pytest
 
 from checkout_project.jsonutil import MoneyJSONEncoder
 from checkouts.models import Checkout
-from checkouts.selectors import checkout_documents, checkout_json
+from checkouts.selectors import checkout_document, checkout_documents, checkout_json
 
 from .helpers import order_body
 
@@ -35,6 +35,7 @@ def test_documents_match_checkout_json_in_order(api, tenant, make_cart):
     built = json.loads(checkout_documents(tenant=tenant, mode="test", ids=ids))
     assert [d["id"] for d in built] == ids
     assert built == python_documents(tenant, ids)
+    assert [json.loads(checkout_document(tenant=tenant, mode="test", checkout_id=i)) for i in ids] == built
     assert {d["status"] for d in built} == {"created", "failed", "pending"}
 
 
@@ -47,3 +48,11 @@ def test_documents_never_cross_tenants(api, tenant, other_tenant, make_cart):
     assert checkout_documents(tenant=tenant, mode="test", ids=ids, customer_id="someone-else") == "[]"
     assert checkout_documents(tenant=tenant, mode="test", ids=ids, customer_id="123456") != "[]"
     assert checkout_documents(tenant=tenant, mode="test", ids=[]) == "[]"
+    [checkout_id] = ids
+    assert checkout_document(tenant=other_tenant, mode="test", checkout_id=checkout_id) is None
+    assert checkout_document(tenant=tenant, mode="live", checkout_id=checkout_id) is None
+    assert checkout_document(tenant=tenant, mode="test", checkout_id=checkout_id, customer_id="someone-else") is None
+    assert (
+        json.loads(checkout_document(tenant=tenant, mode="test", checkout_id=checkout_id, customer_id="123456"))["id"]
+        == checkout_id
+    )
