@@ -79,6 +79,14 @@ class IsoDateTimeQueryFilter(django_filters.Filter):
 class QueryFilterSet(django_filters.FilterSet):
     """A FilterSet whose invalid values become `invalid_query_parameter` details."""
 
+    def get_form_class(self):
+        # The filters of a QueryFilterSet are fixed, so their form class is built once per class
+        # (django-filter builds it, and a form field per filter, on every request).
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     @classmethod
     def apply(cls, request, queryset: QuerySet) -> QuerySet:
         params = request.query_params if hasattr(request, "query_params") else request.GET
