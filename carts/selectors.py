@@ -73,9 +73,9 @@ def carts_priced(*, carts: list[Cart]) -> list[PricedCart]:
     return [cart_price(cart=cart, coupons=coupons[cart.pk]) for cart in carts]
 
 
-def cart_price(*, cart: Cart, coupons: list[Coupon] | None = None) -> PricedCart:
-    """Price a cart whose items (with products) are loaded, e.g. from `cart_queryset`."""
-    items = list(cart.items.all())
+def cart_price(*, cart: Cart, coupons: list[Coupon] | None = None, items: list[CartItem] | None = None) -> PricedCart:
+    """Price a cart whose items (with products) are loaded, e.g. from `cart_queryset`, or given as `items`."""
+    items = list(cart.items.all()) if items is None else items
     coupons = cart_coupons(cart=cart) if coupons is None else coupons
     method = cart.shipping_method
     totals = price_cart(

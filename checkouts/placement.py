@@ -22,19 +22,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from carts.errors import CartErrorCode
-from carts.models import Cart, CartStatus, Coupon, Product, ShippingMethod
+from carts.models import Cart, CartItem, CartStatus, Coupon, Product, ShippingMethod
 from carts.pricing import quantize
-from carts.selectors import cart_coupons, cart_get, cart_json, cart_price, yrn
+from carts.selectors import cart_coupons, cart_json, cart_price, yrn
 from carts.services import coupon_problem
 from checkout_project.errors import ApiError, ErrorDetail, ErrorType, validation_error
 from merchants.models import Tenant
 from webhooks.models import EventType
-from webhooks.services import checkout_event_emit, order_event_emit
+from webhooks.services import checkout_completed_emit, checkout_event_emit
 
 from .errors import CheckoutErrorCode
 from .models import (
@@ -46,6 +46,7 @@ from .models import (
     OrderStatus,
     Payment,
     PaymentStatus,
+    new_checkout_id,
 )
 from .payments import ChargeRequest, ChargeResult, ChargeStatus, GatewayUnavailable, gateway_for
 
@@ -98,7 +99,7 @@ def checkout_place(
     """
     _check_provider(request.payment_methods[0], mode)
     checkout = _reserve(tenant=tenant, mode=mode, request=request, saas_customer_id=saas_customer_id)
-    return _collect_payment(checkout_id=checkout.pk, tenant=tenant, attempt=0)
+    return _collect_payment(checkout_id=checkout.pk, tenant=tenant, attempt=0, reserved=checkout)
 
 
 def checkout_retry(
@@ -185,12 +186,13 @@ def _check_provider(payment_method: dict[str, Any], mode: str) -> None:
 
 def _reserve(*, tenant: Tenant, mode: str, request: PlacementRequest, saas_customer_id: str | None) -> Checkout:
     with transaction.atomic():
-        cart = cart_get(tenant=tenant, mode=mode, cart_id=request.cart_id, for_update=True)
-        if cart is None:
+        locked = _cart_lock(tenant=tenant, mode=mode, cart_id=request.cart_id)
+        if locked is None:
             raise validation_error(
                 [ErrorDetail("cartId", CheckoutErrorCode.CART_NOT_FOUND, f"cart {request.cart_id} not found")]
             )
-        _refuse_second_order(cart)
+        cart, items = locked.cart, locked.items
+        _refuse_second_order(cart, existing=locked.live_order_id)
         if saas_customer_id is not None and cart.customer_id != saas_customer_id:
             raise validation_error(
                 [
@@ -201,7 +203,6 @@ def _reserve(*, tenant: Tenant, mode: str, request: PlacementRequest, saas_custo
                     )
                 ]
             )
-        items = list(cart.items.all())
         if not items:
             raise validation_error([ErrorDetail("cartId", CartErrorCode.CART_EMPTY, "the cart has no items")])
         details: list[ErrorDetail] = []
@@ -210,8 +211,9 @@ def _reserve(*, tenant: Tenant, mode: str, request: PlacementRequest, saas_custo
         lines = [
             _Line(f"cartItems[{i}]", item.product.sku, item.quantity, item.unit_price) for i, item in enumerate(items)
         ]
-        products, line_details = _check_lines(tenant=tenant, currency=cart.currency, lines=lines)
-        details += line_details
+        # The items' products were read after the cart lock was taken: no second catalog query.
+        products = {item.product.sku: item.product for item in items if item.product.tenant_id == tenant.pk}
+        details += _line_problems(currency=cart.currency, lines=lines, products=products)
 
         method = _shipping_method(tenant=tenant, shipping=request.shipping, details=details)
         if method is not None and method.currency != cart.currency:
@@ -226,7 +228,7 @@ def _reserve(*, tenant: Tenant, mode: str, request: PlacementRequest, saas_custo
         ]
         if method is not None:
             cart.shipping_method = method
-        priced = cart_price(cart=cart, coupons=coupons)
+        priced = cart_price(cart=cart, coupons=coupons, items=items)
         totals = priced.totals
         now = timezone.now()
         for index, coupon in enumerate(coupons):
@@ -251,9 +253,12 @@ def _reserve(*, tenant: Tenant, mode: str, request: PlacementRequest, saas_custo
 
         snapshot = cart_json(priced)
         customer_id = saas_customer_id or cart.customer_id
+        # The checkout id is known before the order is written, so the order carries it from the start.
+        checkout_id = new_checkout_id()
         order = Order.objects.create(
             tenant=tenant,
             mode=mode,
+            checkout_ref=checkout_id,
             cart_ref=cart.pk,
             customer_id=customer_id,
             customer_email=request.customer.get("email", ""),
@@ -263,6 +268,7 @@ def _reserve(*, tenant: Tenant, mode: str, request: PlacementRequest, saas_custo
             snapshot=_order_snapshot(snapshot, lines, products, coupons),
         )
         checkout = Checkout(
+            id=checkout_id,
             tenant=tenant,
             mode=mode,
             cart_ref=cart.pk,
@@ -286,19 +292,86 @@ def _reserve(*, tenant: Tenant, mode: str, request: PlacementRequest, saas_custo
             order=order,
         )
         checkout.save(force_insert=True)
-        Order.objects.filter(tenant=tenant, pk=order.pk).update(checkout_ref=checkout.pk)
-        order.checkout_ref = checkout.pk
         return checkout
 
 
-def _refuse_second_order(cart: Cart) -> None:
-    """A cart with a live order (completed, or held by a pending checkout) cannot be ordered again."""
-    existing = (
-        Checkout.objects.filter(tenant_id=cart.tenant_id, mode=cart.mode, cart_ref=cart.pk, order__isnull=False)
-        .exclude(status=CheckoutStatus.FAILED)
-        .values_list("order_id", flat=True)
-        .first()
+# The reserve and payment steps read in plain SQL: the ORM spends several times more CPU compiling
+# each of these short queries than the database spends answering them. `Model.objects.raw` keeps
+# the fields' conversions (SQLite too); every query is scoped by tenant.
+
+
+def _for_update() -> str:
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite locks the database
+
+
+_CART_SQL = "SELECT * FROM carts_cart WHERE tenant_id = %s AND mode = %s AND id = %s"
+# The cart's live order (completed, or held by a pending checkout; a failed one released it)
+# rides on the items query. Not on the locking SELECT: under READ COMMITTED that statement keeps
+# the snapshot it took before waiting for the lock, so it would miss the checkout of the placement
+# it waited for; the items query starts after the lock is held and sees it. (`_LIVE_ORDER_SQL`
+# alone for a cart without items.)
+_LIVE_ORDER_SQL = """
+SELECT c.order_id FROM checkouts_checkout c
+WHERE c.tenant_id = %s AND c.mode = %s AND c.cart_ref = %s AND c.order_id IS NOT NULL AND c.status <> %s
+ORDER BY c.id LIMIT 1
+"""
+_CART_ITEMS_SQL = """
+SELECT i.*, (
+  SELECT c.order_id FROM checkouts_checkout c
+  WHERE c.tenant_id = %s AND c.mode = %s AND c.cart_ref = %s AND c.order_id IS NOT NULL AND c.status <> %s
+  ORDER BY c.id LIMIT 1
+) AS live_order_id
+FROM carts_cartitem i WHERE i.tenant_id = %s AND i.cart_id = %s ORDER BY i.id
+"""
+
+
+@dataclass(frozen=True)
+class _LockedCart:
+    cart: Cart
+    items: list[CartItem]  # with their products
+    live_order_id: str | None
+
+
+def _cart_lock(*, tenant: Tenant, mode: str, cart_id: str) -> _LockedCart | None:
+    """The cart, row-locked, its items with their products, and its live order (three queries).
+
+    Items, products and the live order are read after the lock is held, so they see whatever the
+    placement we may have waited for committed.
+    """
+    cart = next(iter(Cart.objects.raw(_CART_SQL + _for_update(), [tenant.pk, mode, cart_id])), None)
+    if cart is None:
+        return None
+    cart.tenant = tenant  # the authenticated tenant is the cart's (filtered by it): no join
+    live = [tenant.pk, mode, cart.pk, CheckoutStatus.FAILED.value]
+    items = list(CartItem.objects.raw(_CART_ITEMS_SQL, [*live, tenant.pk, cart.pk]))
+    if not items:
+        return _LockedCart(cart, items, _live_order_id(cart))
+    ids = sorted({item.product_id for item in items})
+    placeholders = ", ".join(["%s"] * len(ids))
+    products = Product.objects.raw(
+        f"SELECT * FROM carts_product WHERE tenant_id = %s AND id IN ({placeholders})",  # noqa: S608 - placeholders only
+        [tenant.pk, *ids],
     )
+    by_pk = {product.pk: product for product in products}
+    for item in items:
+        if item.product_id in by_pk:
+            item.product = by_pk[item.product_id]
+    return _LockedCart(cart, items, items[0].live_order_id)
+
+
+def _live_order_id(cart: Cart) -> str | None:
+    """The cart's live order id; read with the cart row locked, so none can commit meanwhile."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LIVE_ORDER_SQL, [cart.tenant_id, cart.mode, cart.pk, CheckoutStatus.FAILED.value])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _refuse_second_order(cart: Cart, *, existing: str | None) -> None:
+    """A cart with a live order (completed, or held by a pending checkout) cannot be ordered again.
+
+    `existing` is the cart's live order id (`_live_order_id`), read after the cart row was locked.
+    """
     if existing:
         raise ApiError(
             409,
@@ -319,6 +392,10 @@ def _refuse_second_order(cart: Cart) -> None:
 def _check_lines(*, tenant: Tenant, currency: str, lines: list[_Line]) -> tuple[dict[str, Product], list[ErrorDetail]]:
     """Price match, active product, currency and inventory for every line; one query."""
     products = {p.sku: p for p in Product.objects.filter(tenant=tenant, sku__in=[line.sku for line in lines])}
+    return products, _line_problems(currency=currency, lines=lines, products=products)
+
+
+def _line_problems(*, currency: str, lines: list[_Line], products: dict[str, Product]) -> list[ErrorDetail]:
     details = []
     for line in lines:
         product = products.get(line.sku)
@@ -345,7 +422,7 @@ def _check_lines(*, tenant: Tenant, currency: str, lines: list[_Line]) -> tuple[
             )
         elif product.stock_on_hand < line.quantity:
             details.append(_out_of_stock(line, product.stock_on_hand))
-    return products, details
+    return details
 
 
 def _out_of_stock(line: _Line, available: int) -> ErrorDetail:
@@ -356,19 +433,55 @@ def _out_of_stock(line: _Line, available: int) -> ErrorDetail:
     )
 
 
+# PostgreSQL: every line's guarded decrement in one statement. The CTE locks the rows in pk order
+# (LockRows sits above the Sort), so two carts sharing products cannot deadlock; the UPDATE then
+# re-checks `stock_on_hand >= quantity` on the latest row version, as a per-line UPDATE would.
+_TAKE_STOCK_SQL = """
+WITH locked AS (
+  SELECT id FROM carts_product WHERE tenant_id = %s AND id = ANY(%s::bigint[]) ORDER BY id FOR UPDATE
+)
+UPDATE carts_product AS p SET stock_on_hand = p.stock_on_hand - line.quantity
+FROM locked JOIN (VALUES {values}) AS line(id, quantity) ON line.id = locked.id
+WHERE p.id = locked.id AND p.tenant_id = %s AND p.stock_on_hand >= line.quantity
+RETURNING p.id
+"""
+
+
 def _take_stock(*, tenant: Tenant, lines: list[_Line], products: dict[str, Product]) -> None:
-    """Guarded decrements in product-pk order (no deadlocks between carts sharing products)."""
-    for line in sorted(lines, key=lambda line: products[line.sku].pk):
-        product = products[line.sku]
-        updated = Product.objects.filter(tenant=tenant, pk=product.pk, stock_on_hand__gte=line.quantity).update(
-            stock_on_hand=F("stock_on_hand") - line.quantity
+    """Guarded decrements, never below zero, rows locked in product-pk order (no deadlocks between
+    carts sharing products). One statement on PostgreSQL; one per line elsewhere (SQLite locks the
+    whole database for a write, so order does not matter there). On a shortfall, answers the
+    out-of-stock detail of the first short line in pk order; the caller's rollback undoes the rest."""
+    ordered = sorted(lines, key=lambda line: products[line.sku].pk)
+    if connection.vendor == "postgresql":
+        pks = [products[line.sku].pk for line in ordered]
+        sql = _TAKE_STOCK_SQL.format(values=", ".join(["(%s::bigint, %s::integer)"] * len(ordered)))
+        params: list[Any] = [tenant.pk, pks]
+        for line in ordered:
+            params += [products[line.sku].pk, line.quantity]
+        params.append(tenant.pk)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            taken = {row[0] for row in cursor.fetchall()}
+        short = [line for line in ordered if products[line.sku].pk not in taken]
+    else:
+        short = []
+        for line in ordered:
+            updated = Product.objects.filter(
+                tenant=tenant, pk=products[line.sku].pk, stock_on_hand__gte=line.quantity
+            ).update(stock_on_hand=F("stock_on_hand") - line.quantity)
+            if updated != 1:
+                short = [line]
+                break
+    if short:
+        line = short[0]
+        available = (
+            Product.objects.filter(tenant=tenant, pk=products[line.sku].pk)
+            .values_list("stock_on_hand", flat=True)
+            .first()
+            or 0
         )
-        if updated != 1:
-            available = (
-                Product.objects.filter(tenant=tenant, pk=product.pk).values_list("stock_on_hand", flat=True).first()
-                or 0
-            )
-            raise validation_error([_out_of_stock(line, available)])
+        raise validation_error([_out_of_stock(line, available)])
 
 
 def _redeem_coupons(*, tenant: Tenant, coupons: Iterable[Coupon]) -> None:
@@ -391,9 +504,12 @@ def _redeem_coupons(*, tenant: Tenant, coupons: Iterable[Coupon]) -> None:
 
 
 def _shipping_method(*, tenant: Tenant, shipping: dict[str, Any], details: list[ErrorDetail]) -> ShippingMethod | None:
-    method = ShippingMethod.objects.filter(
-        tenant=tenant, method_id=shipping["methodId"], zone_id=shipping["zoneId"], active=True
-    ).first()
+    # Unique per tenant, method and zone.
+    methods = ShippingMethod.objects.raw(
+        "SELECT * FROM carts_shippingmethod WHERE tenant_id = %s AND method_id = %s AND zone_id = %s AND active = %s",
+        [tenant.pk, shipping["methodId"], shipping["zoneId"], True],
+    )
+    method = next(iter(methods), None)
     if method is None:
         details.append(
             ErrorDetail(
@@ -428,7 +544,7 @@ def _reserve_again(checkout: Checkout) -> None:
     tenant = checkout.tenant
     cart = Cart.objects.select_for_update().filter(tenant=tenant, mode=checkout.mode, pk=checkout.cart_ref).first()
     if cart is not None:
-        _refuse_second_order(cart)
+        _refuse_second_order(cart, existing=_live_order_id(cart))
     snapshot = checkout.cart_snapshot
     lines = [
         _Line(
@@ -476,13 +592,11 @@ def _reserve_again(checkout: Checkout) -> None:
 # Steps 3-5: payment, then close the cart
 
 
-def _collect_payment(*, checkout_id: str, tenant: Tenant, attempt: int) -> PlacementResult:
+def _collect_payment(
+    *, checkout_id: str, tenant: Tenant, attempt: int, reserved: Checkout | None = None
+) -> PlacementResult:
     with transaction.atomic():
-        checkout = (
-            Checkout.objects.select_for_update(of=("self",))
-            .select_related("order", "payment", "tenant")
-            .get(tenant=tenant, pk=checkout_id)
-        )
+        checkout = _checkout_lock(checkout_id=checkout_id, tenant=tenant, reserved=reserved)
         if checkout.status == CheckoutStatus.CREATED:
             return _result(checkout)
         order = checkout.order
@@ -509,7 +623,7 @@ def _collect_payment(*, checkout_id: str, tenant: Tenant, attempt: int) -> Place
             checkout.failure_reason = charge.message or "The payment was declined"
             checkout.payment = payment
             checkout.version += 1
-            checkout.save()
+            checkout.save(update_fields=_PAYMENT_FIELDS)
             _record_attempt(checkout, attempt, AttemptOutcome.DECLINED, checkout.failure_reason)
             checkout_event_emit(checkout=checkout, event_type=EventType.CHECKOUT_FAILED)
             error = ApiError(
@@ -523,7 +637,7 @@ def _collect_payment(*, checkout_id: str, tenant: Tenant, attempt: int) -> Place
             checkout.failure_reason = charge.message or "The payment provider is unavailable"
             checkout.payment = payment
             checkout.version += 1
-            checkout.save()
+            checkout.save(update_fields=_PAYMENT_FIELDS)
             _record_attempt(checkout, attempt, AttemptOutcome.TRANSIENT, checkout.failure_reason)
             error = ApiError(
                 503,
@@ -535,6 +649,45 @@ def _collect_payment(*, checkout_id: str, tenant: Tenant, attempt: int) -> Place
             )
     # Raised after the commit: the decline's release and the held order are saved.
     raise error
+
+
+# What the payment step changes on a checkout (the snapshot and the request data never change).
+_PAYMENT_FIELDS = [
+    "status",
+    "order_created",
+    "checkout_completed",
+    "payment",
+    "failure_reason",
+    "version",
+    "modified_at",
+]
+
+
+_CHECKOUT_STATE_SQL = (
+    "SELECT status, version, order_id, payment_id FROM checkouts_checkout WHERE tenant_id = %s AND id = %s"
+)
+
+
+def _checkout_lock(*, checkout_id: str, tenant: Tenant, reserved: Checkout | None) -> Checkout:
+    """Lock the checkout row for the payment step and return it with its order and payment.
+
+    The lock is always taken: a retry, the admin action or the pending sweep may hold or change
+    the checkout between the reserve commit and now, and they take this lock too. When `reserved`
+    (just written by `_reserve`) is what the locked row still says (every writer bumps `version`),
+    it is used as it is, without reading the snapshot and the order back; anything else (changed,
+    deleted) reloads the row as a retry does.
+    """
+    if reserved is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(_CHECKOUT_STATE_SQL + _for_update(), [tenant.pk, checkout_id])
+            row = cursor.fetchone()
+        if row == (reserved.status, reserved.version, reserved.order_id, reserved.payment_id):
+            return reserved
+    return (
+        Checkout.objects.select_for_update(of=("self",))
+        .select_related("order", "payment", "tenant")
+        .get(tenant=tenant, pk=checkout_id)
+    )
 
 
 def _record_payment(
@@ -573,12 +726,11 @@ def _complete(checkout: Checkout, order: Order, payment: Payment, charge: Charge
     checkout.payment = payment
     checkout.failure_reason = ""
     checkout.version += 1
-    checkout.save()
+    checkout.save(update_fields=_PAYMENT_FIELDS)
     outcome = AttemptOutcome.SUCCEEDED if charge.status == ChargeStatus.SUCCEEDED else AttemptOutcome.ACCEPTED
     _record_attempt(checkout, attempt, outcome, "")
-    # Webhooks: stored in this transaction, sent after commit (webhooks.services.event_emit).
-    checkout_event_emit(checkout=checkout, event_type=EventType.CHECKOUT_COMPLETED)
-    order_event_emit(order=order, tenant=checkout.tenant)
+    # Webhooks: stored in this transaction, sent after commit (webhooks.services.events_emit).
+    checkout_completed_emit(checkout=checkout, order=order)
 
 
 def _record_attempt(checkout: Checkout, number: int, outcome: str, message: str) -> None:

@@ -42,26 +42,26 @@ class TestGateway:
         outcome = TOKENS.get(request.token)
         if outcome is None:
             return ChargeResult(status=ChargeStatus.DECLINED, message=f"unknown test token {request.token!r}")
-        with transaction.atomic():
-            ledger = (
-                TestGatewayCharge.objects.select_for_update().filter(idempotency_key=request.idempotency_key).first()
-            )
-            if ledger is None:
-                status = ChargeStatus.TRANSIENT if outcome == ChargeStatus.TRANSIENT else outcome
-                try:
-                    with transaction.atomic():
-                        ledger = TestGatewayCharge.objects.create(
-                            idempotency_key=request.idempotency_key,
-                            token=request.token,
-                            amount=request.amount,
-                            currency=request.currency,
-                            status=status,
-                            transaction_id=f"ch_test_{secrets.token_hex(10)}",
-                        )
-                except IntegrityError:
-                    # A concurrent request with the same key got there first: replay its result.
-                    ledger = TestGatewayCharge.objects.select_for_update().get(idempotency_key=request.idempotency_key)
-            elif ledger.status == ChargeStatus.TRANSIENT:
+        # No savepoint of its own inside the caller's transaction: any error propagates anyway.
+        with transaction.atomic(savepoint=False):
+            # A first charge for a key (the usual case) is one INSERT; the unique key refuses a
+            # second one, and a concurrent request with the same key waits here for the first.
+            try:
+                with transaction.atomic():
+                    ledger = TestGatewayCharge.objects.create(
+                        idempotency_key=request.idempotency_key,
+                        token=request.token,
+                        amount=request.amount,
+                        currency=request.currency,
+                        status=outcome,  # a transient outcome is stored as such: the next attempt passes
+                        transaction_id=f"ch_test_{secrets.token_hex(10)}",
+                    )
+            except IntegrityError:
+                pass
+            else:
+                return self._result(ledger, replay=False)
+            ledger = TestGatewayCharge.objects.select_for_update().get(idempotency_key=request.idempotency_key)
+            if ledger.status == ChargeStatus.TRANSIENT:
                 # The processing error happens once per key; the next attempt goes through.
                 ledger.status = ChargeStatus.SUCCEEDED
                 ledger.attempts += 1

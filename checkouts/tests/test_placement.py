@@ -358,3 +358,62 @@ def test_idempotency_keys_are_per_tenant(api, make_cart, other_tenant, make_api_
     # Not a replay of acme's answer: globex cannot see acme's cart.
     assert response.status_code == 400
     assert response.json()["details"][0]["type"] == "cart_not_found"
+
+
+# The hot path's query budget (DESIGN.md "Placing an order", steps 2-5). The reference cart: one
+# line and one coupon. Reserve: savepoint, cart lock, items (with the live-order check), products,
+# shipping method, coupons, stock, coupon redemption, order, checkout, release. Payment: savepoint,
+# checkout lock, gateway ledger (savepoint, insert, release), payment, order, cart, checkout,
+# attempt, two events, the endpoints once, release. Plus two to authenticate the key (each test
+# starts with an empty credential cache). 33 before the placement was trimmed.
+PLACEMENT_MAX_QUERIES = 27
+
+
+def test_a_placement_stays_within_its_query_budget(api, make_cart, django_assert_max_num_queries):
+    """The reference request (`test_reference_request_places_an_order...`) in at most 27 queries."""
+    cart = make_cart()
+    with django_assert_max_num_queries(PLACEMENT_MAX_QUERIES):
+        response = place(api, order_body(cart.pk))
+    assert response.status_code == 200, response.json()
+    assert (Order.objects.get().status, stock(), Coupon.objects.get().redemptions) == ("success", 9, 1)
+
+
+def test_stock_shortfall_found_by_the_guarded_update_names_the_line_and_takes_nothing(make_cart, tenant):
+    """A concurrent sale between the check and the decrement: the guarded update refuses, for the line short."""
+    from django.db import transaction
+
+    from checkout_project.errors import ApiError
+    from checkouts.placement import _Line, _take_stock
+
+    mug, sku3 = Product.objects.get(sku="mug"), Product.objects.get(sku="sku3")
+    lines = [_Line("cartItems[0]", "sku3", 11, sku3.unit_price), _Line("cartItems[1]", "mug", 2, mug.unit_price)]
+    with pytest.raises(ApiError) as raised, transaction.atomic():
+        _take_stock(tenant=tenant, lines=lines, products={"mug": mug, "sku3": sku3})
+    [detail] = raised.value.as_dict()["details"]
+    assert (detail["field"], detail["type"]) == ("cartItems[0]", "out_of_stock")
+    assert detail["message"] == "product sku3 is out of stock: 11 requested, 10 available"
+    assert (stock(), stock("mug")) == (10, 100)
+
+    lines[0] = _Line("cartItems[0]", "sku3", 10, sku3.unit_price)
+    with transaction.atomic():
+        _take_stock(tenant=tenant, lines=lines, products={"mug": mug, "sku3": sku3})
+    assert (stock(), stock("mug")) == (0, 98)
+
+
+def test_payment_step_reloads_a_checkout_changed_after_the_reservation(api, make_cart, monkeypatch):
+    """If anything wrote the checkout between the two transactions, the payment step reads it again."""
+    from checkouts import placement
+
+    reserve = placement._reserve
+
+    def reserve_then_touch(**kwargs):
+        checkout = reserve(**kwargs)
+        Checkout.objects.filter(pk=checkout.pk).update(version=7)  # e.g. a retry bumped it meanwhile
+        return checkout
+
+    monkeypatch.setattr(placement, "_reserve", reserve_then_touch)
+    response = place(api, order_body(make_cart().pk))
+    assert response.status_code == 200, response.json()
+    checkout = Checkout.objects.get()
+    assert (checkout.status, checkout.version, checkout.order.status) == ("created", 8, "success")
+    assert Payment.objects.filter(status="success").count() == 1
