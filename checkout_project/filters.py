@@ -104,6 +104,12 @@ class QueryFilterSet(django_filters.FilterSet):
         return filterset.qs
 
     @classmethod
+    def given(cls, request) -> list[tuple[str, list[str]]]:
+        """The filter parameters of the request, as sent, in a stable order (e.g. for cache keys)."""
+        params = request.query_params if hasattr(request, "query_params") else request.GET
+        return sorted((name, params.getlist(name)) for name in cls.base_filters if name in params)
+
+    @classmethod
     def openapi_parameters(cls) -> list[OpenApiParameter]:
         out = []
         for name, flt in cls.base_filters.items():

@@ -66,25 +66,31 @@ def _positive_int(raw: str | None, *, default: int) -> int | None:
 _clock = time.time  # the tests move it
 
 
-def count_matching(queryset: QuerySet) -> int:
+def count_matching(queryset: QuerySet, *, key: str | None = None) -> int:
     """`X-Total-Count`: exact up to `LIST_EXACT_COUNT_LIMIT` rows; above it, from the cache.
 
     Counting a million rows costs far more than the page itself, so a large count is kept in the
-    cache, keyed by the query's SQL and parameters (which contain the tenant, mode and every
-    filter). It is fresh for about `LIST_COUNT_CACHE_SECONDS` (± 20 %, so that workers do not all
-    recount at the same moment); once stale, one request recounts while the others keep answering
-    the stale figure. A large total may therefore lag by that long, rarely twice as long.
+    cache under `key` — what makes the set of rows, which must name the tenant, mode and every
+    filter — or, without one, under the query's SQL and parameters (compiling the query just for
+    the key costs about as much as the cached lookup saves). It is fresh for about
+    `LIST_COUNT_CACHE_SECONDS` (± 20 %, so that workers do not all recount at the same moment);
+    once stale, one request recounts while the others keep answering the stale figure. A large
+    total may therefore lag by that long, rarely twice as long.
     """
-    sql, params = queryset.order_by().query.sql_with_params()
-    key = _count_key(sql, params)
+    compiled = None
+    if key is None:
+        compiled = queryset.order_by().query.sql_with_params()
+        key = count_cache_key(repr(compiled))
+    else:
+        key = count_cache_key(key)
     cached = cache.get(key)
     now = _clock()
     if cached is not None:
         total, fresh_until = cached
         if now < fresh_until or not cache.add(key + ":recount", 1, timeout=60):
             return total  # fresh, or another request is recounting it
+    sql, params = compiled or queryset.order_by().query.sql_with_params()
     limit = settings.LIST_EXACT_COUNT_LIMIT
-    # Counted over the SQL compiled for the key (compiling a count query costs as much again).
     if cached is None:  # else it was large a moment ago: count it all
         capped = _count_rows(f"{sql} LIMIT {int(limit) + 1}", params, queryset.db)
         if capped <= limit:
@@ -103,13 +109,9 @@ def _count_rows(sql: str, params: Sequence[Any], using: str) -> int:
         return cursor.fetchone()[0]
 
 
-def _count_key(sql: str, params: Sequence[Any]) -> str:
-    return "list-count:" + hashlib.sha256(repr((sql, tuple(params))).encode()).hexdigest()
-
-
-def count_cache_key(queryset: QuerySet) -> str:
-    """The cache key of a list's count: its SQL and parameters, so tenant, mode and filters."""
-    return _count_key(*queryset.order_by().query.sql_with_params())
+def count_cache_key(key: str) -> str:
+    """The cache key of a list's count (`count_matching`'s `key`, or its query's SQL)."""
+    return "list-count:" + hashlib.sha256(key.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -202,16 +204,18 @@ class LinkHeaderPagination(BasePagination):
             rows.reverse()
         return rows
 
-    def page_queryset(self, queryset: QuerySet, request, view=None) -> PageSlice | None:
+    def page_queryset(
+        self, queryset: QuerySet, request, view=None, *, count_key: str | None = None
+    ) -> PageSlice | None:
         """The requested page as a sliced queryset, not run yet (None when past the end), so a view
-        can fold it into the query that renders the page.
+        can fold it into the query that renders the page. `count_key`: see `count_matching`.
 
         Pages in the second half of the result are read backwards from the end, so a page near
         the end costs what a page near the start costs instead of skipping every row before it.
         """
         self.request = request
         self.page_number, self.page_size_used, order_by = self.parse(request, view)
-        self.total = count_matching(queryset)
+        self.total = count_matching(queryset, key=count_key)
         offset = (self.page_number - 1) * self.page_size_used
         if offset >= self.total:
             return None

@@ -24,6 +24,11 @@ def checkout_queryset(*, tenant: Tenant, mode: str, customer_id: str | None = No
     return qs
 
 
+def checkout_count_key(*, tenant: Tenant, mode: str, customer_id: str | None, filters: list) -> str:
+    """What makes a list's set of checkouts, for its cached count: tenant, mode, customer, filters."""
+    return f"checkouts:{tenant.pk}:{mode}:{customer_id!r}:{filters!r}"
+
+
 def _timestamp(value) -> str:
     return value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 

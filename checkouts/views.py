@@ -16,7 +16,7 @@ from .filters import CheckoutFilter
 from .idempotency import idempotency_key_check, idempotent_run, request_fingerprint
 from .placement import PlacementRequest, checkout_place, checkout_retry
 from .schema import CheckoutSchema
-from .selectors import checkout_document, checkout_documents, checkout_queryset
+from .selectors import checkout_count_key, checkout_document, checkout_documents, checkout_queryset
 from .serializers import PlaceOrderResponseSerializer, PlaceOrderSerializer, RetryResponseSerializer
 from .services import checkout_delete, checkout_delete_matching
 
@@ -103,10 +103,11 @@ class CheckoutCollectionView(TenantAPIView):
 
     sort_fields = SORT_FIELDS
     default_sort = DEFAULT_SORT
+    list_permission = HasScope(Scope.CHECKOUT_MANAGE)
+    delete_all_permission = HasScope(Scope.CHECKOUT_DELETE_ALL)
 
     def get_permissions(self):
-        scope = Scope.CHECKOUT_DELETE_ALL if self.request.method == "DELETE" else Scope.CHECKOUT_MANAGE
-        return [HasScope(scope)()]
+        return [self.delete_all_permission() if self.request.method == "DELETE" else self.list_permission()]
 
     def filtered(self, request):
         queryset = checkout_queryset(tenant=self.tenant, mode=self.mode, customer_id=self.principal.customer_id)
@@ -124,7 +125,14 @@ class CheckoutCollectionView(TenantAPIView):
     )
     def get(self, request, tenant):
         paginator = LinkHeaderPagination()
-        page = paginator.page_queryset(self.filtered(request).values_list("pk", flat=True), request, self)
+        count_key = checkout_count_key(
+            tenant=self.tenant,
+            mode=self.mode,
+            customer_id=self.principal.customer_id,
+            filters=CheckoutFilter.given(request),
+        )
+        ids = self.filtered(request).values_list("pk", flat=True)
+        page = paginator.page_queryset(ids, request, self, count_key=count_key)
         body = (
             "[]"
             if page is None

@@ -9,7 +9,7 @@ from django.test import Client
 from requests.utils import parse_header_links
 
 from checkouts.models import Checkout, CheckoutAttempt, Order
-from checkouts.selectors import checkout_queryset
+from checkouts.selectors import checkout_count_key
 from conftest import key_headers
 
 from .factories import BASE_TIME, make_checkouts
@@ -291,7 +291,7 @@ def test_a_stale_count_is_recounted_by_one_request_while_others_answer_it(api, t
     clock[0] += 7.9  # fresh for 10 s ± 20 %
     assert api.get(URL)["X-Total-Count"] == "12"
     clock[0] += 4.2  # stale now; another request holds the recount
-    key = pagination.count_cache_key(checkout_queryset(tenant=tenant, mode="test").values_list("pk", flat=True))
+    key = pagination.count_cache_key(checkout_count_key(tenant=tenant, mode="test", customer_id=None, filters=[]))
     assert cache.add(key + ":recount", 1)
     assert api.get(URL)["X-Total-Count"] == "12"
     cache.delete(key + ":recount")  # that request is done (or gave up): this one recounts
@@ -344,3 +344,20 @@ def test_delete_all_batches_step_over_equal_creation_times(api, tenant, other_te
     assert not Checkout.objects.filter(tenant=tenant).exists()
     assert not CheckoutAttempt.objects.filter(tenant=tenant).exists()
     assert Checkout.objects.filter(tenant=other_tenant).count() == 4
+
+
+def test_cached_counts_are_kept_apart_by_filter_customer_and_tenant(api, tenant, other_tenant, make_api_key, settings):
+    """A large count is cached per tenant, mode, saas-token customer and filter values."""
+    from merchants.tests.helpers import saas_jwt
+
+    settings.LIST_EXACT_COUNT_LIMIT = 2
+    make_checkouts(tenant, 12)
+    make_checkouts(other_tenant, 5, start=100)
+    assert api.get(URL)["X-Total-Count"] == "12"
+    assert api.get(URL, {"orderCreated": "true"})["X-Total-Count"] == str(len(expected(tenant, order_created=True)))
+    assert api.get(URL, {"orderCreated": "false"})["X-Total-Count"] == str(len(expected(tenant, order_created=False)))
+    shopper = {"saas-token": saas_jwt(tenant.saas_passphrase, sub="customer-1")}
+    assert api.get(URL, headers=shopper)["X-Total-Count"] == str(len(expected(tenant, customer_id="customer-1")))
+    other = Client(headers=key_headers(make_api_key(other_tenant)))
+    assert other.get("/checkout/globex/checkouts")["X-Total-Count"] == "5"
+    assert api.get(URL)["X-Total-Count"] == "12"
