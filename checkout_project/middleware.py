@@ -76,3 +76,24 @@ class RejectNulMiddleware:
                 return JsonResponse(body, status=400)
             return HttpResponseBadRequest("NUL characters are not allowed in URLs")
         return self.get_response(request)
+
+
+# JSON answers load nothing and are never framed: one fixed policy, set as a constant (django-csp,
+# which builds the pages' policy on every response, skips the API paths; settings.CONTENT_SECURITY_POLICY).
+API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
+
+class ApiContentSecurityPolicyMiddleware:
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.prefixes = settings.API_PATH_PREFIXES
+        self.exempt = settings.CONTENT_SECURITY_POLICY_API_EXEMPT
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        path = request.path
+        if path.startswith(self.prefixes) and not path.startswith(self.exempt):
+            response.headers.setdefault("Content-Security-Policy", API_CONTENT_SECURITY_POLICY)
+        return response

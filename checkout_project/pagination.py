@@ -237,15 +237,13 @@ class LinkHeaderPagination(BasePagination):
         if self.page_number > 1:
             last = max(1, -(-self.total // self.page_size_used))
             links.append((min(self.page_number - 1, last), "prev"))
-        return {
-            "Link": ", ".join(f'<{self.page_url(number)}>; rel="{rel}"' for number, rel in links),
-            "X-Total-Count": str(self.total),
-        }
-
-    def page_url(self, number: int) -> str:
+        base = self.request.build_absolute_uri(self.request.path)  # host and scheme checked once
         query = self.request.GET.copy()
-        query[self.page_query_param] = str(number)
-        return self.request.build_absolute_uri(f"{self.request.path}?{query.urlencode()}")
+        urls = []
+        for number, rel in links:
+            query[self.page_query_param] = str(number)
+            urls.append(f'<{base}?{query.urlencode()}>; rel="{rel}"')
+        return {"Link": ", ".join(urls), "X-Total-Count": str(self.total)}
 
     # -- OpenAPI -------------------------------------------------------------------------------
 

@@ -121,14 +121,29 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "checkout_project.middleware.ApiContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "checkout_project.urls"
 
-# Strict Content-Security-Policy (django-csp 4): no inline scripts or styles, no framing, forms post
-# only to us. Swagger UI is excluded: drf-spectacular inlines its bootstrap script.
+# URL prefixes that are JSON APIs: Django-level 404/500 there answer the error shape, not HTML.
+API_PATH_PREFIXES = (
+    "/api/",
+    "/oauth/",
+    "/checkout/",
+    "/cart/",
+    "/product/",
+    "/shipping/",
+    "/coupon/",
+    "/webhook/",
+)
+
+# Strict Content-Security-Policy (django-csp 4) for pages: no inline scripts or styles, no framing,
+# forms post only to us. The JSON API gets a fixed `default-src 'none'` instead
+# (ApiContentSecurityPolicyMiddleware). Swagger UI gets neither: drf-spectacular inlines its script.
+CONTENT_SECURITY_POLICY_API_EXEMPT = ("/api/docs/",)
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ("/api/docs/",),
+    "EXCLUDE_URL_PREFIXES": CONTENT_SECURITY_POLICY_API_EXEMPT + API_PATH_PREFIXES,
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -206,17 +221,6 @@ STORAGES = {
 # Bodies above this size are refused with 413 in the error shape.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_BODY_BYTES", 256 * 1024)
 
-# URL prefixes that are JSON APIs: Django-level 404/500 there answer the error shape, not HTML.
-API_PATH_PREFIXES = (
-    "/api/",
-    "/oauth/",
-    "/checkout/",
-    "/cart/",
-    "/product/",
-    "/shipping/",
-    "/coupon/",
-    "/webhook/",
-)
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
