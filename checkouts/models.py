@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from carts.models import MONEY
 from checkout_project.ids import new_id
-from checkout_project.jsonutil import MoneyJSONEncoder
+from checkout_project.jsonutil import JSONDocumentField, MoneyJSONEncoder
 from merchants.models import Mode, Tenant
 
 
@@ -105,7 +105,7 @@ class Checkout(models.Model):
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
     mode = models.CharField(max_length=4, choices=Mode.choices)
     cart_ref = models.CharField(max_length=40, help_text="Id of the cart checked out")
-    cart_snapshot = models.JSONField(
+    cart_snapshot = JSONDocumentField(
         encoder=MoneyJSONEncoder, help_text="The cart as it was checked out, in the API's cart shape"
     )
     customer_id = models.CharField(max_length=128, blank=True)

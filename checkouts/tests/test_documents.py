@@ -56,3 +56,31 @@ def test_documents_never_cross_tenants(api, tenant, other_tenant, make_cart):
         json.loads(checkout_document(tenant=tenant, mode="test", checkout_id=checkout_id, customer_id="123456"))["id"]
         == checkout_id
     )
+
+
+@pytest.mark.postgres
+def test_the_cart_snapshot_is_stored_as_written_json_text(tenant):
+    """PostgreSQL keeps the snapshot as `json` (handed out as stored, keys in the order written),
+    not `jsonb` (re-serialised on every read); it reads back as the same document."""
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from .factories import make_checkouts
+
+    snapshot = {"id": "cart1", "totalPrice": Decimal("115.00"), "cartItems": [{"quantity": 2}], "a": None}
+    [checkout_id] = make_checkouts(tenant, 1, cart_snapshot=snapshot)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_typeof(cart_snapshot)::text, cart_snapshot::text FROM checkouts_checkout WHERE id = %s",
+            [checkout_id],
+        )
+        type_name, text = cursor.fetchone()
+    assert type_name == "json"
+    assert list(json.loads(text)) == ["id", "totalPrice", "cartItems", "a"]  # jsonb would sort them by length
+    assert Checkout.objects.get(pk=checkout_id).cart_snapshot == {
+        "id": "cart1",
+        "totalPrice": 115.0,
+        "cartItems": [{"quantity": 2}],
+        "a": None,
+    }
