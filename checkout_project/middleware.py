@@ -36,6 +36,8 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         duration_ms = round((time.perf_counter() - started) * 1000, 2)
         response[REQUEST_ID_HEADER] = request.request_id
+        if not logger.isEnabledFor(logging.INFO):
+            return response  # REQUEST_LOG_LEVEL=WARNING: no line to build
         principal = getattr(request, "auth", None)
         tenant = getattr(getattr(principal, "tenant", None), "code", None)
         logger.info(

@@ -52,3 +52,10 @@ def test_secrets_tokens_and_card_numbers_never_reach_the_log(api_key, client, ca
     for forbidden in (secret, "4242424242424242", "4000000000000002", "secret-customer-token", "signed-link-token"):
         assert forbidden not in text
     assert "/pay/[redacted]" in text
+
+
+def test_at_warning_no_line_but_still_the_request_id(api, caplog):
+    caplog.set_level(logging.WARNING, logger="checkout.requests")
+    response = api.get("/checkout/acme/checkouts/chk-unknown")
+    assert request_lines(caplog) == []
+    assert len(response["X-Request-ID"]) == 32
