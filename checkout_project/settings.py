@@ -225,6 +225,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_BODY_BYTES", 256 * 1024)
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["checkout_project.parsers.DecimalJSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "checkout_project.negotiation.JSONFirstContentNegotiation",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "merchants.authentication.ApiKeyAuthentication",
         "merchants.authentication.BearerTokenAuthentication",
