@@ -18,12 +18,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Model, Q
 from django.utils import timezone
 
 from carts.errors import CartErrorCode
@@ -255,7 +256,7 @@ def _reserve(*, tenant: Tenant, mode: str, request: PlacementRequest, saas_custo
         customer_id = saas_customer_id or cart.customer_id
         # The checkout id is known before the order is written, so the order carries it from the start.
         checkout_id = new_checkout_id()
-        order = Order.objects.create(
+        order = Order(
             tenant=tenant,
             mode=mode,
             checkout_ref=checkout_id,
@@ -291,7 +292,7 @@ def _reserve(*, tenant: Tenant, mode: str, request: PlacementRequest, saas_custo
             total=totals.total,
             order=order,
         )
-        checkout.save(force_insert=True)
+        _rows_write(inserts=[order, checkout])
         return checkout
 
 
@@ -612,10 +613,11 @@ def _collect_payment(
                 description=f"Order {order.pk}",
             )
         )
-        payment = _record_payment(checkout, order, method, charge, key)
+        payment = _payment_for(checkout, order, method, charge, key)
         if charge.status in (ChargeStatus.SUCCEEDED, ChargeStatus.PENDING):
             _complete(checkout, order, payment, charge, attempt)
             return _result(checkout)
+        payment.save(force_insert=True)
         if charge.status == ChargeStatus.DECLINED:
             reservation_release(checkout=checkout)
             checkout.status = CheckoutStatus.FAILED
@@ -690,14 +692,13 @@ def _checkout_lock(*, checkout_id: str, tenant: Tenant, reserved: Checkout | Non
     )
 
 
-def _record_payment(
-    checkout: Checkout, order: Order, method: dict[str, Any], charge: ChargeResult, key: str
-) -> Payment:
+def _payment_for(checkout: Checkout, order: Order, method: dict[str, Any], charge: ChargeResult, key: str) -> Payment:
+    """The payment row for a charge's result, not yet written."""
     status = {
         ChargeStatus.SUCCEEDED: PaymentStatus.SUCCESS,
         ChargeStatus.PENDING: PaymentStatus.PENDING,
     }.get(charge.status, PaymentStatus.FAILED)
-    return Payment.objects.create(
+    return Payment(
         tenant_id=checkout.tenant_id,
         mode=checkout.mode,
         order=order,
@@ -714,29 +715,121 @@ def _record_payment(
 
 
 def _complete(checkout: Checkout, order: Order, payment: Payment, charge: ChargeResult, attempt: int) -> None:
+    """Write the payment, complete order and checkout, close the cart, record the attempt, emit."""
     # Custom payments are the merchant's to collect: the order stays pending (IN_CHECKOUT) until then.
     order.status = OrderStatus.PENDING if payment.provider == "custom" else OrderStatus.SUCCESS
-    order.save(update_fields=["status", "modified_at"])
-    Cart.objects.filter(tenant_id=checkout.tenant_id, pk=checkout.cart_ref).update(
-        status=CartStatus.CLOSED, modified_at=timezone.now()
-    )
     checkout.status = CheckoutStatus.CREATED
     checkout.order_created = True
     checkout.checkout_completed = True
     checkout.payment = payment
     checkout.failure_reason = ""
     checkout.version += 1
-    checkout.save(update_fields=_PAYMENT_FIELDS)
     outcome = AttemptOutcome.SUCCEEDED if charge.status == ChargeStatus.SUCCEEDED else AttemptOutcome.ACCEPTED
-    _record_attempt(checkout, attempt, outcome, "")
+    _rows_write(
+        inserts=[payment, _attempt_for(checkout, attempt, outcome, "")],
+        updates=[
+            _RowUpdate(order, ["status", "modified_at"]),
+            _RowUpdate(checkout, _PAYMENT_FIELDS),
+        ],
+        cart_close=(checkout.tenant_id, checkout.cart_ref, timezone.now()),
+    )
     # Webhooks: stored in this transaction, sent after commit (webhooks.services.events_emit).
     checkout_completed_emit(checkout=checkout, order=order)
 
 
-def _record_attempt(checkout: Checkout, number: int, outcome: str, message: str) -> None:
-    CheckoutAttempt.objects.create(
+def _attempt_for(checkout: Checkout, number: int, outcome: str, message: str) -> CheckoutAttempt:
+    return CheckoutAttempt(
         tenant_id=checkout.tenant_id, checkout=checkout, number=number, outcome=outcome, message=message[:500]
     )
+
+
+def _record_attempt(checkout: Checkout, number: int, outcome: str, message: str) -> None:
+    _attempt_for(checkout, number, outcome, message).save(force_insert=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing the rows of a step: one statement on PostgreSQL, the ORM elsewhere
+
+
+@dataclass(frozen=True)
+class _RowUpdate:
+    """Fields of an existing row to write, with the values the instance holds now."""
+
+    instance: Order | Checkout
+    fields: list[str]
+
+
+def _rows_write(
+    *,
+    inserts: list[Model],
+    updates: Iterable[_RowUpdate] = (),
+    cart_close: tuple[int, str, datetime] | None = None,
+) -> None:
+    """Insert new rows, update existing ones by tenant and pk, and close a cart (tenant, id, when).
+
+    On PostgreSQL this is one statement of data-modifying CTEs, with every value converted by its
+    model field as `save()` converts it (foreign keys are checked at commit, so the order of the
+    rows does not matter); elsewhere one `save()` each. Either way the instances end up as saved
+    ones; an update that finds no row raises `DatabaseError`, as `save(update_fields=...)` does.
+    """
+    updates = list(updates)
+    if connection.vendor != "postgresql":
+        for instance in inserts:
+            instance.save(force_insert=True)
+        for update in updates:
+            update.instance.save(update_fields=update.fields)
+        if cart_close is not None:
+            tenant_id, cart_id, now = cart_close
+            Cart.objects.filter(tenant_id=tenant_id, pk=cart_id).update(status=CartStatus.CLOSED, modified_at=now)
+        return
+    parts: list[str] = []
+    params: list[Any] = []
+    for instance in inserts:
+        sql, values = _insert_sql(instance)
+        parts.append(sql)
+        params += values
+    for update in updates:
+        sql, values = _update_sql(update)
+        parts.append(sql)
+        params += values
+    if cart_close is not None:
+        tenant_id, cart_id, now = cart_close
+        parts.append("UPDATE carts_cart SET status = %s, modified_at = %s WHERE tenant_id = %s AND id = %s RETURNING 1")
+        params += [CartStatus.CLOSED.value, now, tenant_id, cart_id]
+    ctes = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(parts))
+    counts = ", ".join(f"(SELECT count(*) FROM w{i})" for i in range(len(parts)))  # noqa: S608 - no input
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {ctes} SELECT {counts}", params)  # model columns and placeholders only
+        written = cursor.fetchone()
+    for instance in inserts:
+        instance._state.adding = False
+        instance._state.db = connection.alias
+    for index, update in enumerate(updates, start=len(inserts)):
+        if written[index] != 1:
+            raise DatabaseError(f"{update.instance._meta.label} {update.instance.pk} was not found to update")
+
+
+def _insert_sql(instance: Model) -> tuple[str, list[Any]]:
+    """INSERT … RETURNING of a new instance, as `save(force_insert=True)` writes it (sets auto_now fields)."""
+    meta = instance._meta
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+    values = [f.get_db_prep_save(f.pre_save(instance, add=True), connection) for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    table = connection.ops.quote_name(meta.db_table)
+    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING 1", values  # noqa: S608
+
+
+def _update_sql(update: _RowUpdate) -> tuple[str, list[Any]]:
+    """UPDATE … RETURNING of the given fields by tenant and pk, as `save(update_fields=...)` writes them."""
+    instance = update.instance
+    meta = instance._meta
+    fields = [meta.get_field(name) for name in update.fields]
+    values = [f.get_db_prep_save(f.pre_save(instance, add=False), connection) for f in fields]
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    table = connection.ops.quote_name(meta.db_table)
+    sql = f"UPDATE {table} SET {assignments} WHERE tenant_id = %s AND id = %s RETURNING 1"  # noqa: S608
+    return sql, [*values, instance.tenant_id, instance.pk]
 
 
 def _customer_json(tenant: Tenant, customer: dict[str, Any], customer_id: str, *, guest: bool) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import secrets
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from ..models import TestGatewayCharge
 from . import ChargeRequest, ChargeResult, ChargeStatus, RefundResult
@@ -34,6 +35,52 @@ def card_token(card_number: str) -> str | None:
     return TEST_CARDS.get(digits)
 
 
+# PostgreSQL: a duplicate key is skipped by ON CONFLICT, no savepoint (two round trips) needed to
+# survive its IntegrityError; a concurrent insert of the same key is waited for, as before.
+_LEDGER_INSERT_SQL = """
+INSERT INTO checkouts_testgatewaycharge
+  (idempotency_key, token, amount, currency, status, attempts, transaction_id, refunded_amount, created_at, modified_at)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (idempotency_key) DO NOTHING
+RETURNING id
+"""
+
+
+def _ledger_insert(ledger: TestGatewayCharge) -> bool:
+    """Store a first charge for its key; False (nothing written) when the key is already charged."""
+    if connection.vendor != "postgresql":
+        try:
+            with transaction.atomic():
+                ledger.save(force_insert=True)
+        except IntegrityError:
+            return False
+        return True
+    ledger.created_at = ledger.modified_at = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _LEDGER_INSERT_SQL,
+            [
+                ledger.idempotency_key,
+                ledger.token,
+                ledger.amount,
+                ledger.currency,
+                ledger.status,
+                ledger.attempts,
+                ledger.transaction_id,
+                ledger.refunded_amount,
+                ledger.created_at,
+                ledger.modified_at,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    ledger.pk = row[0]
+    ledger._state.adding = False
+    ledger._state.db = connection.alias
+    return True
+
+
 class TestGateway:
     __test__ = False
     name = "test"
@@ -46,19 +93,15 @@ class TestGateway:
         with transaction.atomic(savepoint=False):
             # A first charge for a key (the usual case) is one INSERT; the unique key refuses a
             # second one, and a concurrent request with the same key waits here for the first.
-            try:
-                with transaction.atomic():
-                    ledger = TestGatewayCharge.objects.create(
-                        idempotency_key=request.idempotency_key,
-                        token=request.token,
-                        amount=request.amount,
-                        currency=request.currency,
-                        status=outcome,  # a transient outcome is stored as such: the next attempt passes
-                        transaction_id=f"ch_test_{secrets.token_hex(10)}",
-                    )
-            except IntegrityError:
-                pass
-            else:
+            ledger = TestGatewayCharge(
+                idempotency_key=request.idempotency_key,
+                token=request.token,
+                amount=request.amount,
+                currency=request.currency,
+                status=outcome,  # a transient outcome is stored as such: the next attempt passes
+                transaction_id=f"ch_test_{secrets.token_hex(10)}",
+            )
+            if _ledger_insert(ledger):
                 return self._result(ledger, replay=False)
             ledger = TestGatewayCharge.objects.select_for_update().get(idempotency_key=request.idempotency_key)
             if ledger.status == ChargeStatus.TRANSIENT:
