@@ -144,7 +144,13 @@ def checkout_retry(
             else:
                 failure = None
         else:
-            failure = None
+            # Pending (its order held): charge while still holding the checkout row, so that
+            # concurrent retries queue here and find it completed, instead of each counting an
+            # attempt (and the last one refused at the limit) while the first one is paying.
+            try:
+                return _collect_payment(checkout_id=checkout.pk, tenant=tenant, attempt=attempt)
+            except ApiError as error:
+                failure = error  # the payment step's outcome is saved (its savepoint released)
     if failure is not None:
         raise failure
     return _collect_payment(checkout_id=checkout.pk, tenant=tenant, attempt=attempt)
