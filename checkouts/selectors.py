@@ -152,14 +152,8 @@ def checkout_documents(
         return "[]"
     if connection.vendor == "postgresql":
         if page is not None:
-            # The page's bounds as parameters, not literals, so every page of a list is one
-            # statement, prepared once, instead of a new plan per page number.
-            query = page.query.clone()
-            offset, stop = query.low_mark, query.high_mark
-            query.clear_limits()
-            page_sql, page_params = query.sql_with_params()
-            source = f"ARRAY({page_sql} LIMIT %s OFFSET %s)"
-            source_params = [*page_params, None if stop is None else stop - offset, offset]
+            page_sql, page_params = page.query.sql_with_params()
+            source, source_params = f"ARRAY({page_sql})", list(page_params)
         else:
             source, source_params = "%s::text[]", [list(ids)]
         sql = _PG_DOCUMENTS_SQL.format(

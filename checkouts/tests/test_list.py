@@ -361,22 +361,3 @@ def test_cached_counts_are_kept_apart_by_filter_customer_and_tenant(api, tenant,
     other = Client(headers=key_headers(make_api_key(other_tenant)))
     assert other.get("/checkout/globex/checkouts")["X-Total-Count"] == "5"
     assert api.get(URL)["X-Total-Count"] == "12"
-
-
-@pytest.mark.postgres
-def test_every_page_of_a_list_is_the_same_statement(api, tenant):
-    """The page bounds are parameters: one prepared statement serves every page number."""
-    make_checkouts(tenant, 40)
-    api.get(URL)  # warm up: credentials and count
-    statements = []
-
-    def record(execute, sql, params, many, context):
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    for number in (1, 2, 3):
-        with connection.execute_wrapper(record):
-            page = ids_of(api.get(URL, {"pageSize": 5, "pageNumber": number}))
-        assert page == expected(tenant)[(number - 1) * 5 : number * 5]
-    documents = [sql for sql in statements if "string_agg" in sql]
-    assert len(documents) == 3 and len(set(documents)) == 1
