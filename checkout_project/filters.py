@@ -18,11 +18,13 @@ Query parameters a filter set does not declare are ignored (pagination and sort 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
+from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
@@ -88,10 +90,15 @@ class QueryFilterSet(django_filters.FilterSet):
         return cls._form_class
 
     @classmethod
-    def apply(cls, request, queryset: QuerySet) -> QuerySet:
+    def lookups(cls, request, queryset: QuerySet | None = None) -> dict[str, Any]:
+        """The request's filters, validated, as ORM lookups (`{"modified_at__gte": datetime}`);
+        `400 validation_violation` naming every bad parameter. `queryset` (or the filter set's
+        `Meta.model`) tells django-filter the model."""
         params = request.query_params if hasattr(request, "query_params") else request.GET
         if not any(name in params for name in cls.base_filters):
-            return queryset  # nothing to filter by: skip building the filter form
+            return {}  # nothing to filter by: no filter form to build
+        if queryset is None:
+            queryset = cls._meta.model._default_manager.none()
         filterset = cls(data=params, queryset=queryset, request=request)
         if not filterset.is_valid():
             raise validation_error(
@@ -101,7 +108,17 @@ class QueryFilterSet(django_filters.FilterSet):
                     for message in messages
                 ]
             )
-        return filterset.qs
+        cleaned = filterset.form.cleaned_data
+        return {
+            f"{flt.field_name}__{flt.lookup_expr}": cleaned[name]
+            for name, flt in filterset.filters.items()
+            if cleaned.get(name) not in EMPTY_VALUES
+        }
+
+    @classmethod
+    def apply(cls, request, queryset: QuerySet) -> QuerySet:
+        """`queryset` filtered by the request's filters (`lookups`)."""
+        return queryset.filter(**cls.lookups(request, queryset))
 
     @classmethod
     def given(cls, request) -> list[tuple[str, list[str]]]:

@@ -33,7 +33,7 @@ import hashlib
 import random
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +66,7 @@ def _positive_int(raw: str | None, *, default: int) -> int | None:
 _clock = time.time  # the tests move it
 
 
-def count_matching(queryset: QuerySet, *, key: str | None = None) -> int:
+def count_matching(queryset: QuerySet | Callable[[], QuerySet], *, key: str | None = None) -> int:
     """`X-Total-Count`: exact up to `LIST_EXACT_COUNT_LIMIT` rows; above it, from the cache.
 
     Counting a million rows costs far more than the page itself, so a large count is kept in the
@@ -75,8 +75,11 @@ def count_matching(queryset: QuerySet, *, key: str | None = None) -> int:
     the key costs about as much as the cached lookup saves). It is fresh for about
     `LIST_COUNT_CACHE_SECONDS` (± 20 %, so that workers do not all recount at the same moment);
     once stale, one request recounts while the others keep answering the stale figure. A large
-    total may therefore lag by that long, rarely twice as long.
+    total may therefore lag by that long, rarely twice as long. With a `key`, `queryset` may be a
+    function that builds it, called only when there is something to count.
     """
+    if key is None and callable(queryset):
+        queryset = queryset()
     compiled = None
     if key is None:
         compiled = queryset.order_by().query.sql_with_params()
@@ -89,6 +92,8 @@ def count_matching(queryset: QuerySet, *, key: str | None = None) -> int:
         total, fresh_until = cached
         if now < fresh_until or not cache.add(key + ":recount", 1, timeout=60):
             return total  # fresh, or another request is recounting it
+    if callable(queryset):
+        queryset = queryset()
     sql, params = compiled or queryset.order_by().query.sql_with_params()
     limit = settings.LIST_EXACT_COUNT_LIMIT
     if cached is None:  # else it was large a moment ago: count it all
@@ -112,6 +117,17 @@ def _count_rows(sql: str, params: Sequence[Any], using: str) -> int:
 def count_cache_key(key: str) -> str:
     """The cache key of a list's count (`count_matching`'s `key`, or its query's SQL)."""
     return "list-count:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PageWindow:
+    """The rows of a page: `size` rows from `offset` in `order_by` (ORM terms, the primary key
+    last). `reversed` windows read from the end: their rows come back in reverse page order."""
+
+    order_by: list[str]
+    offset: int
+    size: int
+    reversed: bool
 
 
 @dataclass(frozen=True)
@@ -204,27 +220,34 @@ class LinkHeaderPagination(BasePagination):
             rows.reverse()
         return rows
 
-    def page_queryset(
-        self, queryset: QuerySet, request, view=None, *, count_key: str | None = None
-    ) -> PageSlice | None:
-        """The requested page as a sliced queryset, not run yet (None when past the end), so a view
-        can fold it into the query that renders the page. `count_key`: see `count_matching`.
+    def page_window(self, request, view, *, count: Callable[[], int]) -> PageWindow | None:
+        """Where the requested page lies (None when past the end), given `count()` of the rows.
 
         Pages in the second half of the result are read backwards from the end, so a page near
         the end costs what a page near the start costs instead of skipping every row before it.
         """
         self.request = request
         self.page_number, self.page_size_used, order_by = self.parse(request, view)
-        self.total = count_matching(queryset, key=count_key)
+        self.total = count()
         offset = (self.page_number - 1) * self.page_size_used
         if offset >= self.total:
             return None
         size = min(self.page_size_used, self.total - offset)
         if offset > self.total // 2:
-            reverse_offset = self.total - offset - size
             reversed_order = [term[1:] if term.startswith("-") else "-" + term for term in order_by]
-            return PageSlice(queryset.order_by(*reversed_order)[reverse_offset : reverse_offset + size], reversed=True)
-        return PageSlice(queryset.order_by(*order_by)[offset : offset + size], reversed=False)
+            return PageWindow(reversed_order, self.total - offset - size, size, reversed=True)
+        return PageWindow(order_by, offset, size, reversed=False)
+
+    def page_queryset(
+        self, queryset: QuerySet, request, view=None, *, count_key: str | None = None
+    ) -> PageSlice | None:
+        """The requested page as a sliced queryset, not run yet (None when past the end), so a view
+        can fold it into the query that renders the page. `count_key`: see `count_matching`."""
+        window = self.page_window(request, view, count=lambda: count_matching(queryset, key=count_key))
+        if window is None:
+            return None
+        rows = queryset.order_by(*window.order_by)[window.offset : window.offset + window.size]
+        return PageSlice(rows, reversed=window.reversed)
 
     def get_paginated_response(self, data) -> Response:
         return Response(data, headers=self.headers())

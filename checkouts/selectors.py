@@ -135,43 +135,106 @@ def checkout_document(*, tenant: Tenant, mode: str, checkout_id: str, customer_i
     return None if row is None else row[0]
 
 
-def checkout_documents(
-    *,
-    tenant: Tenant,
-    mode: str,
-    ids: list[str] | None = None,
-    page: QuerySet | None = None,
-    page_reversed: bool = False,
-    customer_id: str | None = None,
-) -> str:
-    """The JSON array text of the checkouts named by `ids`, or by `page` (a sliced queryset of
-    checkout ids; `page_reversed` when it reads the page backwards), in that order, keeping only
-    this tenant's and mode's (and customer's, when given): unknown or foreign ids are simply
-    absent. One query either way: the page's id query runs inside the document query."""
-    if page is None and not ids:
+def checkout_documents(*, tenant: Tenant, mode: str, ids: list[str], customer_id: str | None = None) -> str:
+    """The JSON array text of those of `ids` that are this tenant's and mode's (and customer's,
+    when given), in the order of `ids`. One query; unknown or foreign ids are simply absent."""
+    if not ids:
         return "[]"
     if connection.vendor == "postgresql":
-        if page is not None:
-            page_sql, page_params = page.query.sql_with_params()
-            source, source_params = f"ARRAY({page_sql})", list(page_params)
-        else:
-            source, source_params = "%s::text[]", [list(ids)]
-        sql = _PG_DOCUMENTS_SQL.format(
-            page=source,
-            direction="DESC" if page is not None and page_reversed else "ASC",
-            customer=_customer_clause(customer_id),
-        )
-        params = [tenant.code, tenant.code, *source_params, tenant.pk, mode]
-        if customer_id is not None:
-            params.append(customer_id)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()[0]
-    if page is not None:
-        ids = list(page)
-        if page_reversed:
-            ids.reverse()
+        return _pg_documents(tenant=tenant, mode=mode, source=("%s::text[]", [list(ids)]), customer_id=customer_id)
     scoped = checkout_queryset(tenant=tenant, mode=mode, customer_id=customer_id)
     by_id = {c.pk: c for c in scoped.filter(pk__in=ids)}
     documents = [checkout_json(by_id[pk], tenant_code=tenant.code) for pk in ids if pk in by_id]
     return json.dumps(documents, cls=MoneyJSONEncoder, separators=(",", ":"))
+
+
+def checkout_page_documents(
+    *,
+    tenant: Tenant,
+    mode: str,
+    customer_id: str | None,
+    lookups: dict[str, Any],
+    order_by: list[str],
+    offset: int,
+    size: int,
+    reverse: bool = False,
+) -> str:
+    """The JSON array text of one page of a list: the checkouts of this tenant and mode (and
+    customer) matching `lookups` (ORM lookups of Checkout fields), `size` rows from `offset` in
+    `order_by` (ORM terms); `reverse` when that order reads the page backwards. One query."""
+    if connection.vendor == "postgresql":
+        ids_sql, params = checkout_page_ids_sql(
+            tenant=tenant,
+            mode=mode,
+            customer_id=customer_id,
+            lookups=lookups,
+            order_by=order_by,
+            offset=offset,
+            size=size,
+        )
+        return _pg_documents(
+            tenant=tenant, mode=mode, source=(f"ARRAY({ids_sql})", params), descending=reverse, customer_id=customer_id
+        )
+    page = checkout_queryset(tenant=tenant, mode=mode, customer_id=customer_id).filter(**lookups)
+    ids = list(page.order_by(*order_by).values_list("pk", flat=True)[offset : offset + size])
+    if reverse:
+        ids.reverse()
+    return checkout_documents(tenant=tenant, mode=mode, ids=ids, customer_id=customer_id)
+
+
+def checkout_page_ids_sql(
+    *,
+    tenant: Tenant,
+    mode: str,
+    customer_id: str | None,
+    lookups: dict[str, Any],
+    order_by: list[str],
+    offset: int,
+    size: int,
+) -> tuple[str, list[Any]]:
+    """PostgreSQL: the id query of one page, written here rather than compiled by the ORM (which
+    cost more than PostgreSQL spends running it); `checkout_page_documents` runs it inside the
+    document query. The bounds are literals: PostgreSQL plans parameters there badly."""
+    where, params = _pg_where(tenant=tenant, mode=mode, customer_id=customer_id, lookups=lookups)
+    sql = f"SELECT c.id FROM checkouts_checkout c WHERE {where} ORDER BY {_pg_order(order_by)}"  # noqa: S608
+    return f"{sql} LIMIT {int(size)} OFFSET {int(offset)}", params
+
+
+_OPERATORS = {"exact": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+
+def _pg_column(name: str) -> str:
+    field = Checkout._meta.pk if name == "pk" else Checkout._meta.get_field(name)
+    return "c." + connection.ops.quote_name(field.column)
+
+
+def _pg_where(*, tenant: Tenant, mode: str, customer_id: str | None, lookups: dict[str, Any]) -> tuple[str, list[Any]]:
+    """`checkout_queryset(...).filter(**lookups)` as a WHERE clause over `checkouts_checkout c`."""
+    terms, params = ["c.tenant_id = %s", "c.mode = %s"], [tenant.pk, mode]
+    if customer_id is not None:
+        terms.append("c.customer_id = %s")
+        params.append(customer_id)
+    for lookup, value in lookups.items():
+        name, _, operator = lookup.partition("__")
+        terms.append(f"{_pg_column(name)} {_OPERATORS[operator or 'exact']} %s")
+        params.append(value)
+    return " AND ".join(terms), params
+
+
+def _pg_order(order_by: list[str]) -> str:
+    return ", ".join(_pg_column(term.lstrip("-")) + (" DESC" if term.startswith("-") else " ASC") for term in order_by)
+
+
+def _pg_documents(
+    *, tenant: Tenant, mode: str, source: tuple[str, list[Any]], customer_id: str | None, descending: bool = False
+) -> str:
+    page, page_params = source
+    sql = _PG_DOCUMENTS_SQL.format(
+        page=page, direction="DESC" if descending else "ASC", customer=_customer_clause(customer_id)
+    )
+    params = [tenant.code, tenant.code, *page_params, tenant.pk, mode]
+    if customer_id is not None:
+        params.append(customer_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]

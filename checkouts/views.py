@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from checkout_project.api import TenantAPIView
 from checkout_project.errors import not_found
-from checkout_project.pagination import LinkHeaderPagination
+from checkout_project.pagination import LinkHeaderPagination, count_matching
 from merchants.models import Scope
 from merchants.permissions import HasScope
 from merchants.schema import SAAS_TOKEN_PARAMETER as SAAS_TOKEN
@@ -16,7 +16,7 @@ from .filters import CheckoutFilter
 from .idempotency import idempotency_key_check, idempotent_run, request_fingerprint
 from .placement import PlacementRequest, checkout_place, checkout_retry
 from .schema import CheckoutSchema
-from .selectors import checkout_count_key, checkout_document, checkout_documents, checkout_queryset
+from .selectors import checkout_count_key, checkout_document, checkout_page_documents, checkout_queryset
 from .serializers import PlaceOrderResponseSerializer, PlaceOrderSerializer, RetryResponseSerializer
 from .services import checkout_delete, checkout_delete_matching
 
@@ -125,19 +125,29 @@ class CheckoutCollectionView(TenantAPIView):
     )
     def get(self, request, tenant):
         paginator = LinkHeaderPagination()
+        customer_id = self.principal.customer_id
+        lookups = CheckoutFilter.lookups(request)
         count_key = checkout_count_key(
-            tenant=self.tenant,
-            mode=self.mode,
-            customer_id=self.principal.customer_id,
-            filters=CheckoutFilter.given(request),
+            tenant=self.tenant, mode=self.mode, customer_id=customer_id, filters=CheckoutFilter.given(request)
         )
-        ids = self.filtered(request).values_list("pk", flat=True)
-        page = paginator.page_queryset(ids, request, self, count_key=count_key)
-        body = (
-            "[]"
-            if page is None
-            else checkout_documents(tenant=self.tenant, mode=self.mode, page=page.queryset, page_reversed=page.reversed)
-        )
+
+        def matching():  # built only when the count is not in the cache
+            scoped = checkout_queryset(tenant=self.tenant, mode=self.mode, customer_id=customer_id)
+            return scoped.filter(**lookups).values_list("pk", flat=True)
+
+        window = paginator.page_window(request, self, count=lambda: count_matching(matching, key=count_key))
+        body = "[]"
+        if window is not None:
+            body = checkout_page_documents(
+                tenant=self.tenant,
+                mode=self.mode,
+                customer_id=customer_id,
+                lookups=lookups,
+                order_by=window.order_by,
+                offset=window.offset,
+                size=window.size,
+                reverse=window.reversed,
+            )
         return HttpResponse(body, content_type="application/json", headers=paginator.headers())
 
     @extend_schema(
