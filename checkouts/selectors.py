@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -148,56 +149,48 @@ def checkout_documents(*, tenant: Tenant, mode: str, ids: list[str], customer_id
     return json.dumps(documents, cls=MoneyJSONEncoder, separators=(",", ":"))
 
 
-def checkout_page_documents(
-    *,
-    tenant: Tenant,
-    mode: str,
-    customer_id: str | None,
-    lookups: dict[str, Any],
-    order_by: list[str],
-    offset: int,
-    size: int,
-    reverse: bool = False,
-) -> str:
-    """The JSON array text of one page of a list: the checkouts of this tenant and mode (and
-    customer) matching `lookups` (ORM lookups of Checkout fields), `size` rows from `offset` in
-    `order_by` (ORM terms); `reverse` when that order reads the page backwards. One query."""
+@dataclass(frozen=True)
+class CheckoutPageQuery:
+    """One page of a list: the checkouts of a tenant and mode (and saas-token customer) matching
+    `lookups` (validated ORM lookups of Checkout fields), `size` rows from `offset` in `order_by`
+    (ORM terms, the primary key last); `reverse` when that order reads the page backwards."""
+
+    tenant: Tenant
+    mode: str
+    customer_id: str | None
+    lookups: dict[str, Any]
+    order_by: list[str]
+    offset: int
+    size: int
+    reverse: bool = False
+
+
+def checkout_page_documents(page: CheckoutPageQuery) -> str:
+    """The JSON array text of one page of a list, in page order. One query."""
     if connection.vendor == "postgresql":
-        ids_sql, params = checkout_page_ids_sql(
-            tenant=tenant,
-            mode=mode,
-            customer_id=customer_id,
-            lookups=lookups,
-            order_by=order_by,
-            offset=offset,
-            size=size,
-        )
+        ids_sql, params = checkout_page_ids_sql(page)
         return _pg_documents(
-            tenant=tenant, mode=mode, source=(f"ARRAY({ids_sql})", params), descending=reverse, customer_id=customer_id
+            tenant=page.tenant,
+            mode=page.mode,
+            source=(f"ARRAY({ids_sql})", params),
+            descending=page.reverse,
+            customer_id=page.customer_id,
         )
-    page = checkout_queryset(tenant=tenant, mode=mode, customer_id=customer_id).filter(**lookups)
-    ids = list(page.order_by(*order_by).values_list("pk", flat=True)[offset : offset + size])
-    if reverse:
+    matching = checkout_queryset(tenant=page.tenant, mode=page.mode, customer_id=page.customer_id)
+    ordered = matching.filter(**page.lookups).order_by(*page.order_by).values_list("pk", flat=True)
+    ids = list(ordered[page.offset : page.offset + page.size])
+    if page.reverse:
         ids.reverse()
-    return checkout_documents(tenant=tenant, mode=mode, ids=ids, customer_id=customer_id)
+    return checkout_documents(tenant=page.tenant, mode=page.mode, ids=ids, customer_id=page.customer_id)
 
 
-def checkout_page_ids_sql(
-    *,
-    tenant: Tenant,
-    mode: str,
-    customer_id: str | None,
-    lookups: dict[str, Any],
-    order_by: list[str],
-    offset: int,
-    size: int,
-) -> tuple[str, list[Any]]:
+def checkout_page_ids_sql(page: CheckoutPageQuery) -> tuple[str, list[Any]]:
     """PostgreSQL: the id query of one page, written here rather than compiled by the ORM (which
     cost more than PostgreSQL spends running it); `checkout_page_documents` runs it inside the
     document query. The bounds are literals: PostgreSQL plans parameters there badly."""
-    where, params = _pg_where(tenant=tenant, mode=mode, customer_id=customer_id, lookups=lookups)
-    sql = f"SELECT c.id FROM checkouts_checkout c WHERE {where} ORDER BY {_pg_order(order_by)}"  # noqa: S608
-    return f"{sql} LIMIT {int(size)} OFFSET {int(offset)}", params
+    where, params = _pg_where(page)
+    sql = f"SELECT c.id FROM checkouts_checkout c WHERE {where} ORDER BY {_pg_order(page.order_by)}"  # noqa: S608
+    return f"{sql} LIMIT {int(page.size)} OFFSET {int(page.offset)}", params
 
 
 _OPERATORS = {"exact": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -208,13 +201,13 @@ def _pg_column(name: str) -> str:
     return "c." + connection.ops.quote_name(field.column)
 
 
-def _pg_where(*, tenant: Tenant, mode: str, customer_id: str | None, lookups: dict[str, Any]) -> tuple[str, list[Any]]:
+def _pg_where(page: CheckoutPageQuery) -> tuple[str, list[Any]]:
     """`checkout_queryset(...).filter(**lookups)` as a WHERE clause over `checkouts_checkout c`."""
-    terms, params = ["c.tenant_id = %s", "c.mode = %s"], [tenant.pk, mode]
-    if customer_id is not None:
+    terms, params = ["c.tenant_id = %s", "c.mode = %s"], [page.tenant.pk, page.mode]
+    if page.customer_id is not None:
         terms.append("c.customer_id = %s")
-        params.append(customer_id)
-    for lookup, value in lookups.items():
+        params.append(page.customer_id)
+    for lookup, value in page.lookups.items():
         name, _, operator = lookup.partition("__")
         terms.append(f"{_pg_column(name)} {_OPERATORS[operator or 'exact']} %s")
         params.append(value)

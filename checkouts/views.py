@@ -16,7 +16,13 @@ from .filters import CheckoutFilter
 from .idempotency import idempotency_key_check, idempotent_run, request_fingerprint
 from .placement import PlacementRequest, checkout_place, checkout_retry
 from .schema import CheckoutSchema
-from .selectors import checkout_count_key, checkout_document, checkout_page_documents, checkout_queryset
+from .selectors import (
+    CheckoutPageQuery,
+    checkout_count_key,
+    checkout_document,
+    checkout_page_documents,
+    checkout_queryset,
+)
 from .serializers import PlaceOrderResponseSerializer, PlaceOrderSerializer, RetryResponseSerializer
 from .services import checkout_delete, checkout_delete_matching
 
@@ -139,14 +145,16 @@ class CheckoutCollectionView(TenantAPIView):
         body = "[]"
         if window is not None:
             body = checkout_page_documents(
-                tenant=self.tenant,
-                mode=self.mode,
-                customer_id=customer_id,
-                lookups=lookups,
-                order_by=window.order_by,
-                offset=window.offset,
-                size=window.size,
-                reverse=window.reversed,
+                CheckoutPageQuery(
+                    tenant=self.tenant,
+                    mode=self.mode,
+                    customer_id=customer_id,
+                    lookups=lookups,
+                    order_by=window.order_by,
+                    offset=window.offset,
+                    size=window.size,
+                    reverse=window.reversed,
+                )
             )
         return HttpResponse(body, content_type="application/json", headers=paginator.headers())
 

@@ -6,7 +6,7 @@ from django.test import RequestFactory
 
 from checkout_project.pagination import LinkHeaderPagination
 from checkouts.filters import CheckoutFilter
-from checkouts.selectors import checkout_page_ids_sql
+from checkouts.selectors import CheckoutPageQuery, checkout_page_ids_sql
 from checkouts.views import SORT_FIELDS, CheckoutCollectionView
 
 from .factories import make_checkouts
@@ -19,9 +19,10 @@ def plan_for(tenant, query: dict) -> str:
     order_by, problem = LinkHeaderPagination().parse_sort(query.get("sort"), CheckoutCollectionView)
     assert problem is None
     lookups = CheckoutFilter.lookups(request)
-    sql, params = checkout_page_ids_sql(
+    page = CheckoutPageQuery(
         tenant=tenant, mode="test", customer_id=None, lookups=lookups, order_by=order_by, offset=0, size=16
     )
+    sql, params = checkout_page_ids_sql(page)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE checkouts_checkout")
         # Tiny test tables would otherwise be read sequentially; the question is which index serves.
