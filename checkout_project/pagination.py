@@ -24,7 +24,8 @@ Use it from any view (APIView or GenericAPIView):
             rows = paginator.paginate_queryset(queryset, request, self)
             return paginator.get_paginated_response([render(row) for row in rows])
 
-A view that renders its own body (e.g. JSON built by the database) takes `paginator.headers()`.
+A view that renders its own body (e.g. JSON built by the database) asks `paginator.page_window()`
+where the page lies, renders it, and answers `paginator.headers()`.
 """
 
 from __future__ import annotations
@@ -130,15 +131,6 @@ class PageWindow:
     reversed: bool
 
 
-@dataclass(frozen=True)
-class PageSlice:
-    """The requested page as an unevaluated queryset; `reversed` pages were read from the end and
-    come back in reverse order (reverse them again, or let the database do it)."""
-
-    queryset: QuerySet
-    reversed: bool
-
-
 class LinkHeaderPagination(BasePagination):
     """Page-number pagination with sorting, answered as a bare JSON array plus `Link` headers."""
 
@@ -212,11 +204,11 @@ class LinkHeaderPagination(BasePagination):
 
     def paginate_queryset(self, queryset: QuerySet, request, view=None) -> list[Any]:
         """The rows of the requested page: a count (often from the cache), then the page."""
-        page = self.page_queryset(queryset, request, view)
-        if page is None:
+        window = self.page_window(request, view, count=lambda: count_matching(queryset))
+        if window is None:
             return []
-        rows = list(page.queryset)
-        if page.reversed:
+        rows = list(queryset.order_by(*window.order_by)[window.offset : window.offset + window.size])
+        if window.reversed:
             rows.reverse()
         return rows
 
@@ -237,17 +229,6 @@ class LinkHeaderPagination(BasePagination):
             reversed_order = [term[1:] if term.startswith("-") else "-" + term for term in order_by]
             return PageWindow(reversed_order, self.total - offset - size, size, reversed=True)
         return PageWindow(order_by, offset, size, reversed=False)
-
-    def page_queryset(
-        self, queryset: QuerySet, request, view=None, *, count_key: str | None = None
-    ) -> PageSlice | None:
-        """The requested page as a sliced queryset, not run yet (None when past the end), so a view
-        can fold it into the query that renders the page. `count_key`: see `count_matching`."""
-        window = self.page_window(request, view, count=lambda: count_matching(queryset, key=count_key))
-        if window is None:
-            return None
-        rows = queryset.order_by(*window.order_by)[window.offset : window.offset + window.size]
-        return PageSlice(rows, reversed=window.reversed)
 
     def get_paginated_response(self, data) -> Response:
         return Response(data, headers=self.headers())
