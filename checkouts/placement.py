@@ -233,6 +233,8 @@ def _reserve(*, tenant: Tenant, mode: str, request: PlacementRequest, saas_custo
             ErrorDetail("coupons", CartErrorCode.COUPON_NOT_FOUND, f"coupon {code} no longer exists")
             for code in sorted(missing)
         ]
+        # The open cart keeps the shipping method chosen here (it stays open after a decline).
+        method_changed = method is not None and cart.shipping_method_id != method.pk
         if method is not None:
             cart.shipping_method = method
         priced = cart_price(cart=cart, coupons=coupons, items=items)
@@ -255,8 +257,6 @@ def _reserve(*, tenant: Tenant, mode: str, request: PlacementRequest, saas_custo
 
         _take_stock(tenant=tenant, lines=lines, products=products)
         _redeem_coupons(tenant=tenant, coupons=coupons)
-        if method is not None and cart.shipping_method_id != method.pk:
-            Cart.objects.filter(tenant=tenant, pk=cart.pk).update(shipping_method=method)
 
         snapshot = cart_json(priced)
         customer_id = saas_customer_id or cart.customer_id
@@ -298,7 +298,10 @@ def _reserve(*, tenant: Tenant, mode: str, request: PlacementRequest, saas_custo
             total=totals.total,
             order=order,
         )
-        _rows_write(inserts=[order, checkout])
+        _rows_write(
+            inserts=[order, checkout],
+            updates=[_RowUpdate(cart, ["shipping_method", "modified_at"])] if method_changed else [],
+        )
         return checkout
 
 
@@ -761,7 +764,7 @@ def _record_attempt(checkout: Checkout, number: int, outcome: str, message: str)
 class _RowUpdate:
     """Fields of an existing row to write, with the values the instance holds now."""
 
-    instance: Order | Checkout
+    instance: Order | Checkout | Cart
     fields: list[str]
 
 
