@@ -325,14 +325,10 @@ SELECT c.order_id FROM checkouts_checkout c
 WHERE c.tenant_id = %s AND c.mode = %s AND c.cart_ref = %s AND c.order_id IS NOT NULL AND c.status <> %s
 ORDER BY c.id LIMIT 1
 """
-_CART_ITEMS_SQL = """
-SELECT i.*, (
-  SELECT c.order_id FROM checkouts_checkout c
-  WHERE c.tenant_id = %s AND c.mode = %s AND c.cart_ref = %s AND c.order_id IS NOT NULL AND c.status <> %s
-  ORDER BY c.id LIMIT 1
-) AS live_order_id
+_CART_ITEMS_SQL = f"""
+SELECT i.*, ({_LIVE_ORDER_SQL}) AS live_order_id
 FROM carts_cartitem i WHERE i.tenant_id = %s AND i.cart_id = %s ORDER BY i.id
-"""
+"""  # noqa: S608 - constants only
 
 
 @dataclass(frozen=True)
