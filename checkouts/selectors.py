@@ -17,12 +17,15 @@ from .models import Checkout
 from .placement import payment_json
 
 
-def checkout_queryset(*, tenant: Tenant, mode: str, customer_id: str | None = None) -> QuerySet[Checkout]:
-    """Checkouts of one tenant and mode; narrowed to one customer when a saas-token was sent."""
+def checkout_queryset(
+    *, tenant: Tenant, mode: str, customer_id: str | None = None, lookups: dict[str, Any] | None = None
+) -> QuerySet[Checkout]:
+    """Checkouts of one tenant and mode; narrowed to one customer when a saas-token was sent, and
+    by `lookups` (validated list filters, `CheckoutFilter.lookups`) when given."""
     qs = Checkout.objects.filter(tenant=tenant, mode=mode).select_related("order", "payment")
     if customer_id is not None:
         qs = qs.filter(customer_id=customer_id)
-    return qs
+    return qs.filter(**lookups) if lookups else qs
 
 
 def checkout_count_key(*, tenant: Tenant, mode: str, customer_id: str | None, filters: list) -> str:
@@ -176,8 +179,8 @@ def checkout_page_documents(page: CheckoutPageQuery) -> str:
             descending=page.reverse,
             customer_id=page.customer_id,
         )
-    matching = checkout_queryset(tenant=page.tenant, mode=page.mode, customer_id=page.customer_id)
-    ordered = matching.filter(**page.lookups).order_by(*page.order_by).values_list("pk", flat=True)
+    matching = checkout_queryset(tenant=page.tenant, mode=page.mode, customer_id=page.customer_id, lookups=page.lookups)
+    ordered = matching.order_by(*page.order_by).values_list("pk", flat=True)
     ids = list(ordered[page.offset : page.offset + page.size])
     if page.reverse:
         ids.reverse()

@@ -115,9 +115,10 @@ class CheckoutCollectionView(TenantAPIView):
     def get_permissions(self):
         return [self.delete_all_permission() if self.request.method == "DELETE" else self.list_permission()]
 
-    def filtered(self, request):
-        queryset = checkout_queryset(tenant=self.tenant, mode=self.mode, customer_id=self.principal.customer_id)
-        return CheckoutFilter.apply(request, queryset)
+    def matching(self, lookups):
+        return checkout_queryset(
+            tenant=self.tenant, mode=self.mode, customer_id=self.principal.customer_id, lookups=lookups
+        )
 
     @extend_schema(
         operation_id="listCheckouts",
@@ -136,12 +137,11 @@ class CheckoutCollectionView(TenantAPIView):
         count_key = checkout_count_key(
             tenant=self.tenant, mode=self.mode, customer_id=customer_id, filters=CheckoutFilter.given(request)
         )
-
-        def matching():  # built only when the count is not in the cache
-            scoped = checkout_queryset(tenant=self.tenant, mode=self.mode, customer_id=customer_id)
-            return scoped.filter(**lookups).values_list("pk", flat=True)
-
-        window = paginator.page_window(request, self, count=lambda: count_matching(matching, key=count_key))
+        window = paginator.page_window(
+            request,
+            self,  # the queryset is built only when the count is not in the cache
+            count=lambda: count_matching(lambda: self.matching(lookups).values_list("pk", flat=True), key=count_key),
+        )
         body = "[]"
         if window is not None:
             body = checkout_page_documents(
@@ -165,7 +165,8 @@ class CheckoutCollectionView(TenantAPIView):
         responses={204: None},
     )
     def delete(self, request, tenant):
-        checkout_delete_matching(tenant=self.tenant, mode=self.mode, queryset=self.filtered(request))
+        queryset = self.matching(CheckoutFilter.lookups(request))
+        checkout_delete_matching(tenant=self.tenant, mode=self.mode, queryset=queryset)
         return Response(status=204)
 
 
